@@ -7,6 +7,7 @@ the engine reports entities with the same offsets.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,10 +114,11 @@ def document_problems(doc: Document, labels: Iterable[str] | None = None) -> lis
         elif known is not None and s.label not in known:
             problems.append(f"{where}: unknown label (known: {', '.join(sorted(known))})")
     ordered = sorted(doc.spans)
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    for a, b in itertools.pairwise(ordered):
         if b.start < a.end:
             problems.append(
-                f"spans [{a.start}, {a.end}) {a.label!r} and [{b.start}, {b.end}) {b.label!r} overlap"
+                f"spans [{a.start}, {a.end}) {a.label!r} and "
+                f"[{b.start}, {b.end}) {b.label!r} overlap"
             )
     return problems
 

@@ -1,0 +1,107 @@
+"""Structured-config schemas shared by the stages.
+
+Plain dataclasses (no Hydra import here): each stage's ``__main__`` registers them with
+Hydra's ConfigStore, so a misspelt key fails at start-up instead of being ignored.
+``"???"`` marks a value the user must give.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+REQUIRED: Any = "???"
+
+
+@dataclass
+class ModelSettings:
+    name: str = REQUIRED
+    max_tokens: int = 512
+
+
+@dataclass
+class WindowSettings:
+    max_length: int = 256
+    overlap: int = 32
+
+
+@dataclass
+class DataSettings:
+    name: str = "builtin"
+    # builtin: the generated contract corpus; files: labelled files; hf: a datasets id/folder
+    source: str = "builtin"
+    n_docs: int = 60
+    corpus_seed: int = 13
+    train: str | None = None
+    dev: str | None = None
+    test: str | None = None
+    format: str = "auto"
+    scheme: str = "auto"
+    split_seed: int = 13
+    dev_ratio: float = 0.1
+    test_ratio: float = 0.15
+
+
+@dataclass
+class TrainerSettings:
+    epochs: float = 4.0
+    learning_rate: float = 5e-5
+    batch_size: int = 16
+    eval_batch_tokens: int = 16384
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    max_grad_norm: float = 1.0
+    label_all_subtokens: bool = False
+    aggregation: str = "first"
+    early_stopping_patience: int = 2
+    resume: bool = False
+    max_steps: int = -1
+    save_total_limit: int = 2
+    precision: str = "auto"
+    dataloader_workers: int = 0
+
+
+@dataclass
+class TrackingSettings:
+    uri: str = "sqlite:///mlflow.db"
+    experiment: str = "nerkit"
+    artifact_location: str | None = None
+    enabled: bool = True
+
+
+@dataclass
+class RegistrySettings:
+    model_name: str = "contract-ner"
+    min_delta: float = 0.0
+    max_type_drop: float = 0.02
+
+
+@dataclass
+class TrainSettings:
+    model: ModelSettings = field(default_factory=ModelSettings)
+    data: DataSettings = field(default_factory=DataSettings)
+    window: WindowSettings = field(default_factory=WindowSettings)
+    trainer: TrainerSettings = field(default_factory=TrainerSettings)
+    tracking: TrackingSettings = field(default_factory=TrackingSettings)
+    registry: RegistrySettings = field(default_factory=RegistrySettings)
+    seed: int = 13
+    run_name: str = "contract-ner"
+    output_dir: str = "outputs/train/${run_name}"
+    register: bool = True
+    device: str = "auto"
+
+
+@dataclass
+class EvaluateSettings:
+    model: str = REQUIRED
+    data: DataSettings = field(default_factory=DataSettings)
+    tracking: TrackingSettings = field(default_factory=TrackingSettings)
+    split: str = "test"
+    output_dir: str = "outputs/evaluate"
+    device: str = "auto"
+    precision: str = "fp32"
+    batch_tokens: int = 16384
+    truncate_tokens: int = 512
+    compare_pipeline: bool = True
+    edge_margin: int = 8
+    log_to_mlflow: bool = True
