@@ -139,3 +139,25 @@ def active_run_id() -> str | None:
 
     active = mlflow.active_run()
     return active.info.run_id if active else None
+
+
+def find_bundle_dir(root: Path) -> Path:
+    """The folder under ``root`` that holds ``nerkit.json`` (a model bundle)."""
+    if (root / "nerkit.json").is_file():
+        return root
+    found = sorted(root.rglob("nerkit.json"))
+    if not found:
+        raise FileNotFoundError(f"no model bundle (nerkit.json) under {root}")
+    return found[0].parent
+
+
+def download_bundle(uri: str, cache_dir: str | Path) -> Path:
+    """Download the artifacts behind ``uri`` into ``cache_dir`` and return the bundle folder."""
+    import hashlib
+
+    import mlflow
+
+    target = Path(cache_dir) / hashlib.sha256(uri.encode()).hexdigest()[:16]
+    target.mkdir(parents=True, exist_ok=True)
+    local = mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=str(target))
+    return find_bundle_dir(Path(local))

@@ -1,0 +1,263 @@
+"""Rules that tidy predicted entities, chained in the order configured.
+
+A rule is any callable ``(text, entities) -> entities``. The built-in ones:
+
+- :class:`ScoreThreshold` drops entities scored below a per-label threshold;
+- :class:`MergeAdjacent` joins same-label entities split only by punctuation/whitespace;
+- :class:`ExtendOrgLegalSuffix` grows an ORG over a trailing legal form (", Inc.").
+
+:func:`build_chain` turns a list of rules (callables, ``{_target_: ...}`` mappings as in
+conf/postprocess/default.yaml, or dotted import paths) into one callable. Every rule keeps
+``text[start:end] == entity.text``; the chain checks it after each rule.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import importlib
+import itertools
+import re
+import statistics
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from cleanco.clean import get_unique_terms, normalize_terms, strip_tail
+
+from nerkit.documents import Entity
+
+Rule = Callable[[str, list[Entity]], list[Entity]]
+
+
+def check_offsets(text: str, entities: Iterable[Entity], rule: object = None) -> None:
+    """Raise when an entity's text is not ``text[start:end]``, naming the rule at fault."""
+    for entity in entities:
+        if not (0 <= entity.start < entity.end <= len(text)) or (
+            text[entity.start : entity.end] != entity.text
+        ):
+            by = f" after rule {rule!r}" if rule is not None else ""
+            raise ValueError(
+                f"{entity.label} entity [{entity.start}, {entity.end}) {entity.text!r} does not"
+                f" match the text{by}"
+            )
+
+
+class ScoreThreshold:
+    """Drop entities scored below their label's threshold (``default`` for other labels)."""
+
+    def __init__(self, thresholds: Mapping[str, float] | None = None, default: float = 0.0) -> None:
+        self.thresholds = {label: float(v) for label, v in (thresholds or {}).items()}
+        self.default = float(default)
+
+    def __call__(self, text: str, entities: list[Entity]) -> list[Entity]:
+        return [e for e in entities if e.score >= self.thresholds.get(e.label, self.default)]
+
+    def __repr__(self) -> str:
+        return f"ScoreThreshold(thresholds={self.thresholds}, default={self.default})"
+
+
+def is_separator_only(gap: str) -> bool:
+    """True for text made only of whitespace and punctuation (no letters or digits)."""
+    return not any(ch.isalnum() for ch in gap)
+
+
+class MergeAdjacent:
+    """Merge neighbouring same-label entities split only by punctuation or whitespace.
+
+    A model often restarts an entity at punctuation ("JPMorgan Chase Bank" + "N.A.").
+    Entities whose gap is at most ``max_gap_chars`` characters, none of them a letter or
+    digit, become one. ``labels=None`` merges every label.
+
+    The merged score is the ``min`` of the parts by default: a merged entity is no surer
+    than its weakest part. ``score="mean"`` takes the plain mean of the parts' scores.
+    The merged entity keeps the first part's ``extra``.
+    """
+
+    def __init__(
+        self, labels: Sequence[str] | None = None, max_gap_chars: int = 2, score: str = "min"
+    ) -> None:
+        if score not in ("min", "mean"):
+            raise ValueError(f"score must be 'min' or 'mean', not {score!r}")
+        if max_gap_chars < 0:
+            raise ValueError(f"max_gap_chars must be >= 0, not {max_gap_chars}")
+        self.labels = frozenset(labels) if labels is not None else None
+        self.max_gap_chars = max_gap_chars
+        self.score = score
+
+    def _joins(self, text: str, left: Entity, right: Entity) -> bool:
+        if left.label != right.label or (self.labels is not None and left.label not in self.labels):
+            return False
+        gap = right.start - left.end
+        return 0 <= gap <= self.max_gap_chars and is_separator_only(text[left.end : right.start])
+
+    def _merged(self, text: str, parts: list[Entity]) -> Entity:
+        if len(parts) == 1:
+            return parts[0]
+        scores = [p.score for p in parts]
+        score = min(scores) if self.score == "min" else statistics.fmean(scores)
+        start, end = parts[0].start, parts[-1].end
+        return dataclasses.replace(parts[0], end=end, text=text[start:end], score=score)
+
+    def __call__(self, text: str, entities: list[Entity]) -> list[Entity]:
+        runs: list[list[Entity]] = []
+        for entity in sorted(entities, key=lambda e: (e.start, e.end)):
+            if runs and self._joins(text, runs[-1][-1], entity):
+                runs[-1].append(entity)
+            else:
+                runs.append([entity])
+        return [self._merged(text, run) for run in runs]
+
+    def __repr__(self) -> str:
+        labels = sorted(self.labels) if self.labels is not None else None
+        return (
+            f"MergeAdjacent(labels={labels}, max_gap_chars={self.max_gap_chars},"
+            f" score={self.score!r})"
+        )
+
+
+# Forms cleanco does not list but contracts use after bank names.
+EXTRA_SUFFIXES = ("n.a.", "national association")
+# A legal form after a name is capitalised ("Acme AS"); lower-case words after a name are
+# ordinary English ("Acme as agent", "Acme at"), except for these.
+LOWERCASE_SUFFIXES = frozenset({"plc", "p.l.c"})
+_GAP_RE = re.compile(r"\s*,\s*|\s+")
+_TOKEN_RE = re.compile(r"\S+")
+_MAX_GAP_CHARS = 3
+
+
+@functools.cache
+def _suffix_terms() -> tuple[frozenset[str], frozenset[tuple[str, ...]], int]:
+    """(written forms, normalised word tuples, longest in words) of known legal forms."""
+    written = {t.casefold() for t in (*get_unique_terms(), *EXTRA_SUFFIXES)}
+    normalised = {tuple(t.split()) for t in normalize_terms(written)}
+    return frozenset(written), frozenset(normalised), max(len(parts) for parts in normalised)
+
+
+def _normalised_words(raw: str) -> tuple[str, ...]:
+    return tuple(next(iter(normalize_terms([raw]))).split())
+
+
+def _suffix_length(candidate: str) -> int | None:
+    """Characters of ``candidate`` that form a legal suffix, or None if it is not one.
+
+    A trailing dot is kept only when it belongs to the form ("Inc.", "N.A."), not when
+    it ends the sentence ("Acme LLC.").
+    """
+    written, normalised, _ = _suffix_terms()
+    trimmed = strip_tail(candidate)
+    if _normalised_words(trimmed) not in normalised:
+        return None
+    if trimmed.endswith(".") and trimmed.casefold() not in written:
+        trimmed = trimmed[:-1]
+    if trimmed.casefold() == trimmed and trimmed.rstrip(".") not in LOWERCASE_SUFFIXES:
+        return None
+    return len(trimmed)
+
+
+class ExtendOrgLegalSuffix:
+    """Grow an entity over a legal form that follows it: "Acme Holdings" + ", Inc.".
+
+    Legal forms are cleanco's list (plus "N.A."); the form must follow within a comma
+    and/or whitespace, and the entity never grows into the next entity.
+    """
+
+    def __init__(self, labels: Sequence[str] = ("ORG",)) -> None:
+        self.labels = frozenset(labels)
+
+    def _suffix_end(self, text: str, end: int, limit: int) -> int | None:
+        gap = _GAP_RE.match(text, end)
+        if gap is None or gap.end() - end > _MAX_GAP_CHARS:
+            return None
+        longest = _suffix_terms()[2]
+        tokens = list(itertools.islice(_TOKEN_RE.finditer(text, gap.end(), limit), longest))
+        for count in range(min(longest, len(tokens)), 0, -1):
+            start = tokens[0].start()
+            length = _suffix_length(text[start : tokens[count - 1].end()])
+            if length is not None:
+                return start + length
+        return None
+
+    def _extended(self, text: str, entity: Entity, limit: int) -> Entity:
+        end = entity.end
+        while (new_end := self._suffix_end(text, end, limit)) is not None and new_end > end:
+            end = new_end  # names stack forms: "Goldman Sachs & Co. LLC"
+        if end == entity.end:
+            return entity
+        return dataclasses.replace(entity, end=end, text=text[entity.start : end])
+
+    def __call__(self, text: str, entities: list[Entity]) -> list[Entity]:
+        ordered = sorted(entities, key=lambda e: (e.start, e.end))
+        out = []
+        for i, entity in enumerate(ordered):
+            if entity.label not in self.labels:
+                out.append(entity)
+                continue
+            limit = min(
+                (e.start for e in ordered[i + 1 :] if e.start >= entity.end), default=len(text)
+            )
+            out.append(self._extended(text, entity, limit))
+        return out
+
+    def __repr__(self) -> str:
+        return f"ExtendOrgLegalSuffix(labels={sorted(self.labels)})"
+
+
+class Chain:
+    """Rules applied in order; offsets are checked after each one."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = list(rules)
+
+    def __call__(self, text: str, entities: list[Entity]) -> list[Entity]:
+        check_offsets(text, entities)
+        for rule in self.rules:
+            entities = list(rule(text, entities))
+            check_offsets(text, entities, rule)
+        return sorted(entities, key=lambda e: (e.start, e.end))
+
+    def __repr__(self) -> str:
+        return f"Chain({self.rules!r})"
+
+
+def import_object(path: str) -> Any:
+    """'package.module.name' -> the object (a user's own rule)."""
+    module_name, _, attribute = path.replace(":", ".").rpartition(".")
+    if not module_name:
+        raise ValueError(f"rule {path!r}: expected 'package.module.name'")
+    try:
+        return getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"rule {path!r} cannot be imported: {exc}") from exc
+
+
+def build_rule(spec: Any, position: int = 0) -> Rule:
+    """One rule from a callable, a ``{_target_: ...}`` mapping or an import path.
+
+    Mappings go through ``hydra.utils.instantiate`` (imported here only, so nerkit does
+    not need Hydra); a plain function as ``_target_`` needs ``_partial_: true``.
+    An import path naming a class is called with no arguments.
+    """
+    if isinstance(spec, str):
+        obj = import_object(spec)
+        rule = obj() if isinstance(obj, type) else obj
+    elif isinstance(spec, Mapping) and "_target_" in spec:
+        from hydra.utils import instantiate
+
+        rule = instantiate(spec, _convert_="all")
+    elif callable(spec):
+        rule = spec
+    else:
+        raise TypeError(
+            f"post-processing rule {position}: expected a callable, a mapping with _target_"
+            f" or an import path, got {spec!r}"
+        )
+    if not callable(rule):
+        raise TypeError(
+            f"post-processing rule {position} ({spec!r}) built {rule!r}, not a callable"
+        )
+    return rule
+
+
+def build_chain(specs: Iterable[Any] | None) -> Chain:
+    """One callable from the configured rules (``cfg.postprocess.rules``), in order."""
+    return Chain([build_rule(spec, i) for i, spec in enumerate(specs or [])])

@@ -1,0 +1,313 @@
+"""``python -m train``: fine-tune a token classifier on long documents, score, record, register."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+from nerkit import tracking
+from nerkit.data import load_data
+from nerkit.documents import Document, data_fingerprint, label_set
+from nerkit.evaluation import format_report, summary_metrics
+
+log = logging.getLogger("train")
+
+
+def tags_for(labels: list[str]) -> list[str]:
+    """IOB2 tag list for entity types: ``O`` first, then ``B-X``, ``I-X`` per type."""
+    return ["O"] + [f"{prefix}-{label}" for label in sorted(labels) for prefix in ("B", "I")]
+
+
+@dataclass
+class Prepared:
+    """Everything checked before training starts."""
+
+    splits: dict[str, list[Document]]
+    tags: list[str]
+    tokenizer: Any
+    model: Any
+    window: Any
+    unseen_labels: dict[str, list[str]]
+
+
+def unseen_labels(splits: dict[str, list[Document]]) -> dict[str, list[str]]:
+    """Labels of dev/test that train never shows, by split."""
+    seen = set(label_set(splits["train"]))
+    return {
+        name: sorted(set(label_set(splits.get(name, []))) - seen)
+        for name in ("dev", "test")
+        if set(label_set(splits.get(name, []))) - seen
+    }
+
+
+def prepare(cfg: DictConfig) -> Prepared:
+    """Load and check data, model and window before any training: fail early, say where."""
+    from nerkit.models import load_token_classifier, load_tokenizer, model_max_tokens
+    from nerkit.windows import WindowConfig
+
+    window = WindowConfig(int(cfg.window.max_length), int(cfg.window.overlap))
+    splits = load_data(cfg.data)
+    for name in ("train", "dev", "test"):
+        if not splits.get(name):
+            raise ValueError(
+                f"the {name} split is empty: give data.{name}=PATH or more documents to split"
+            )
+    labels = label_set(splits["train"])
+    if not labels:
+        raise ValueError("the training documents hold no entities: nothing to learn")
+    missing = unseen_labels(splits)
+    for name, found in missing.items():
+        log.warning("labels in %s never seen in train (they cannot be learnt): %s", name, found)
+    tags = tags_for(labels)
+    try:
+        tokenizer = load_tokenizer(cfg.model.name)
+        model = load_token_classifier(cfg.model.name, tags)
+    except OSError as err:
+        raise ValueError(
+            f"model {cfg.model.name!r} could not be loaded ({err}); hub models need network "
+            "the first time, or give a local folder"
+        ) from err
+    limit = min(model_max_tokens(model), int(cfg.model.max_tokens))
+    window.validate(limit)
+    return Prepared(splits, tags, tokenizer, model, window, missing)
+
+
+def _trainer_class() -> type:
+    """A Trainer whose evaluation scores whole dev documents through the engine."""
+    from transformers import Trainer
+
+    class WholeDocumentTrainer(Trainer):  # type: ignore[misc]
+        def __init__(self, *args: Any, dev_docs: list[Document], engine: dict, **kw: Any):
+            super().__init__(*args, **kw)
+            self.dev_docs = dev_docs
+            self.engine = engine
+
+        def evaluate(  # type: ignore[override]
+            self, eval_dataset: Any = None, ignore_keys: Any = None, metric_key_prefix: str = "eval"
+        ) -> dict[str, float]:
+            from nerkit.metrics import flat_metrics, score_documents
+            from nerkit.predictor import Predictor
+
+            started = time.perf_counter()
+            predictor = Predictor(self.model, device=str(self.model.device), **self.engine)
+            predictions = predictor.predict([d.text for d in self.dev_docs])
+            spans = [[e.as_span() for e in p.entities] for p in predictions]
+            scores = score_documents(self.dev_docs, spans)
+            metrics = {
+                f"{metric_key_prefix}_{k}": v for k, v in flat_metrics(scores).items()
+            }
+            metrics[f"{metric_key_prefix}_runtime"] = time.perf_counter() - started
+            metrics["epoch"] = self.state.epoch or 0.0
+            self.log(metrics)
+            self.control = self.callback_handler.on_evaluate(
+                self.args, self.state, self.control, metrics
+            )
+            return metrics
+
+    return WholeDocumentTrainer
+
+
+def _mlflow_callback() -> Any:
+    from transformers import TrainerCallback
+
+    class MlflowMetrics(TrainerCallback):  # type: ignore[misc]
+        """Per-step loss and per-epoch dev metrics into the active MLflow run."""
+
+        def on_log(self, args: Any, state: Any, control: Any, logs: Any = None, **kw: Any) -> None:
+            if logs and state.is_world_process_zero and tracking.active_run_id():
+                tracking.log_metrics(
+                    {k.replace("eval_", "dev_"): v for k, v in logs.items()},
+                    step=state.global_step,
+                )
+
+    return MlflowMetrics()
+
+
+def training_arguments(cfg: DictConfig, output_dir: Path) -> Any:
+    import torch
+    from transformers import TrainingArguments
+
+    t = cfg.trainer
+    use_cuda = torch.cuda.is_available() and cfg.device != "cpu"
+    bf16 = use_cuda and torch.cuda.is_bf16_supported() and t.precision in {"auto", "bf16"}
+    return TrainingArguments(
+        output_dir=str(output_dir / "checkpoints"),
+        num_train_epochs=float(t.epochs),
+        max_steps=int(t.max_steps),
+        learning_rate=float(t.learning_rate),
+        per_device_train_batch_size=int(t.batch_size),
+        weight_decay=float(t.weight_decay),
+        warmup_steps=float(t.warmup_ratio),
+        lr_scheduler_type="linear",
+        max_grad_norm=float(t.max_grad_norm),
+        eval_strategy="epoch",
+        save_strategy="epoch",
+        logging_strategy="steps",
+        logging_steps=10,
+        load_best_model_at_end=True,
+        metric_for_best_model="f1",
+        greater_is_better=True,
+        save_total_limit=int(t.save_total_limit),
+        seed=int(cfg.seed),
+        data_seed=int(cfg.seed),
+        bf16=bf16,
+        use_cpu=not use_cuda,
+        report_to="none",
+        dataloader_num_workers=int(t.dataloader_workers),
+        disable_tqdm=False,
+    )
+
+
+def fine_tune(
+    cfg: DictConfig, prep: Prepared, output_dir: Path, callbacks: list[Any] | None = None
+) -> Any:
+    """Train with the Hugging Face Trainer; returns the best model (by dev entity F1)."""
+    from transformers import DataCollatorForTokenClassification, EarlyStoppingCallback
+
+    from train.windows_dataset import build_windows_dataset
+
+    train_set = build_windows_dataset(
+        prep.splits["train"],
+        prep.tokenizer,
+        prep.tags,
+        prep.window,
+        bool(cfg.trainer.label_all_subtokens),
+    )
+    engine = {
+        "tokenizer": prep.tokenizer,
+        "tags": prep.tags,
+        "window": prep.window,
+        "aggregation": cfg.trainer.aggregation,
+        "batch_tokens": int(cfg.trainer.eval_batch_tokens),
+    }
+    trainer = _trainer_class()(
+        model=prep.model,
+        args=training_arguments(cfg, output_dir),
+        train_dataset=train_set,
+        data_collator=DataCollatorForTokenClassification(prep.tokenizer),
+        processing_class=prep.tokenizer,
+        callbacks=[
+            EarlyStoppingCallback(int(cfg.trainer.early_stopping_patience)),
+            _mlflow_callback(),
+            *(callbacks or []),
+        ],
+        dev_docs=prep.splits["dev"],
+        engine=engine,
+    )
+    resume = bool(cfg.trainer.resume) and _has_checkpoint(output_dir / "checkpoints")
+    if cfg.trainer.resume and not resume:
+        log.warning("trainer.resume=true but no checkpoint in %s: starting afresh", output_dir)
+    trainer.train(resume_from_checkpoint=True if resume else None)
+    return trainer.model
+
+
+def _has_checkpoint(folder: Path) -> bool:
+    return folder.is_dir() and any(p.name.startswith("checkpoint-") for p in folder.iterdir())
+
+
+def save_trained_bundle(cfg: DictConfig, prep: Prepared, model: Any, path: Path) -> Path:
+    from nerkit.bundle import BundleMeta, save_bundle
+
+    meta = BundleMeta(
+        tags=prep.tags,
+        labels=sorted({t.split("-", 1)[1] for t in prep.tags if "-" in t}),
+        max_length=prep.window.max_length,
+        overlap=prep.window.overlap,
+        aggregation=str(cfg.trainer.aggregation),
+        label_all_subtokens=bool(cfg.trainer.label_all_subtokens),
+        base_model=str(cfg.model.name),
+        data_fingerprint=data_fingerprint(prep.splits["test"]),
+    )
+    save_bundle(path, model, prep.tokenizer, meta)
+    return path
+
+
+def _log_inputs(cfg: DictConfig, prep: Prepared) -> None:
+    tracking.log_params(OmegaConf.to_container(cfg, resolve=True))  # type: ignore[arg-type]
+    for name, docs in prep.splits.items():
+        tracking.log_dataset(docs, data_fingerprint(docs), f"{cfg.data.name}-{name}", name)
+    tracking.set_tags({"test_fingerprint": data_fingerprint(prep.splits["test"])})
+
+
+def run(cfg: DictConfig, callbacks: list[Any] | None = None) -> dict[str, float]:
+    """Train, score the test split as ``python -m evaluate`` does, record it; return figures."""
+    from transformers import set_seed
+
+    from evaluate.report import write_report
+    from evaluate.run import score_model
+    from nerkit.bundle import update_bundle_evaluation
+
+    set_seed(int(cfg.seed))
+    started = time.perf_counter()
+    output_dir = Path(str(cfg.output_dir))
+    prep = prepare(cfg)
+    print(_data_summary(prep))
+
+    with _maybe_mlflow(cfg) as run_id:
+        if run_id:
+            _log_inputs(cfg, prep)
+        model = fine_tune(cfg, prep, output_dir, callbacks)
+        bundle_dir = save_trained_bundle(cfg, prep, model, output_dir / "bundle")
+        report = score_model(
+            model,
+            prep.tokenizer,
+            _meta_of(bundle_dir),
+            prep.splits["test"],
+            device=str(model.device),
+            batch_tokens=int(cfg.trainer.eval_batch_tokens),
+            compare_pipeline=False,
+        )
+        figures = summary_metrics(report, prefix="test_")
+        update_bundle_evaluation(bundle_dir, {"test": figures, "fingerprint": _fp(prep)})
+        paths = write_report(report, output_dir / "evaluation")
+        figures["train_seconds"] = time.perf_counter() - started
+        if run_id:
+            tracking.log_metrics(figures)
+            for path in paths:
+                tracking.log_artifacts(path, "evaluation")
+            tracking.log_artifacts(bundle_dir, "bundle")
+        print(format_report(report))
+        print(
+            f"\nbundle: {bundle_dir}\ntest entity F1 {figures['test_f1']:.3f} "
+            f"(truncated baseline {figures.get('test_truncated_f1', float('nan')):.3f}) "
+            f"in {figures['train_seconds'] / 60:.1f} min"
+        )
+        if run_id:
+            figures["mlflow_run"] = run_id  # type: ignore[assignment]
+    return figures
+
+
+def _fp(prep: Prepared) -> str:
+    return data_fingerprint(prep.splits["test"])
+
+
+def _meta_of(bundle_dir: Path) -> Any:
+    from nerkit.bundle import read_bundle_meta
+
+    return read_bundle_meta(bundle_dir)
+
+
+def _maybe_mlflow(cfg: DictConfig) -> Any:
+    import contextlib
+
+    if not cfg.tracking.enabled:
+        return contextlib.nullcontext(None)
+    return tracking.run(
+        cfg.tracking.uri,
+        cfg.tracking.experiment,
+        str(cfg.run_name),
+        cfg.tracking.artifact_location,
+    )
+
+
+def _data_summary(prep: Prepared) -> str:
+    parts = [
+        f"{name}: {len(docs)} documents, {sum(len(d.spans) for d in docs)} entities"
+        for name, docs in prep.splits.items()
+    ]
+    return "data — " + "; ".join(parts) + f"\nlabels: {', '.join(prep.tags[1::2])}"

@@ -1,0 +1,73 @@
+"""Training windows as a cached ``datasets.Dataset``, built by the engine's windowing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from nerkit.documents import Document, Span, data_fingerprint
+from nerkit.windows import WindowConfig, training_windows
+
+CACHE_DIR = Path(".cache") / "windows"
+
+
+def _cache_key(
+    fingerprint: str, tokenizer: Any, tags: Sequence[str], window: WindowConfig, all_sub: bool
+) -> str:
+    spec = {
+        "data": fingerprint,
+        "tokenizer": getattr(tokenizer, "name_or_path", ""),
+        "vocab": len(tokenizer),
+        "tags": list(tags),
+        "window": [window.max_length, window.overlap],
+        "label_all_subtokens": all_sub,
+        "version": 1,
+    }
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def build_windows_dataset(
+    docs: Sequence[Document],
+    tokenizer: Any,
+    tags: Sequence[str],
+    window: WindowConfig,
+    label_all_subtokens: bool = False,
+    cache_dir: Path | None = CACHE_DIR,
+) -> Any:
+    """One row per window (input_ids, attention_mask, labels), cached by data fingerprint."""
+    import datasets
+
+    tag2id = {t: i for i, t in enumerate(tags)}
+    rows = {
+        "id": [d.id for d in docs],
+        "text": [d.text for d in docs],
+        "spans": [[[s.start, s.end, s.label] for s in d.spans] for d in docs],
+    }
+    source = datasets.Dataset.from_dict(rows)
+
+    def to_windows(batch: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {}
+        for doc_id, text, spans in zip(batch["id"], batch["text"], batch["spans"], strict=True):
+            doc = Document(doc_id, text, [Span(int(a), int(b), str(c)) for a, b, c in spans])
+            for w in training_windows(tokenizer, doc, tag2id, window, label_all_subtokens):
+                for key, value in w.items():
+                    out.setdefault(key, []).append(value)
+        return out
+
+    cache_file = None
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        key = _cache_key(data_fingerprint(docs), tokenizer, tags, window, label_all_subtokens)
+        cache_file = str(cache_dir / f"{key}.arrow")
+    return source.map(
+        to_windows,
+        batched=True,
+        batch_size=8,
+        remove_columns=source.column_names,
+        cache_file_name=cache_file,
+        load_from_cache_file=cache_file is not None,
+        desc="Cutting documents into training windows",
+    )
