@@ -175,7 +175,7 @@ CURRENCY_SYMBOLS = {
     "$": "USD", "US$": "USD", "U.S.$": "USD", "USD$": "USD", "€": "EUR", "£": "GBP",
     "¥": "JPY", "C$": "CAD", "CA$": "CAD", "CAN$": "CAD", "A$": "AUD", "AU$": "AUD",
     "NZ$": "NZD", "HK$": "HKD", "S$": "SGD", "Fr.": "CHF", "SFr.": "CHF", "₹": "INR",
-    "Rs": "INR", "₩": "KRW", "R$": "BRL", "kr": "SEK",
+    "Rs": "INR", "₩": "KRW", "R$": "BRL",
 }  # fmt: skip
 CURRENCY_WORDS = {
     "dollar": "USD", "dollars": "USD", "us dollars": "USD", "u s dollars": "USD",

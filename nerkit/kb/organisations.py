@@ -132,7 +132,9 @@ def _split_aliases(value: Any) -> tuple[str, ...]:
 
 def _optional(values: Mapping[str, Any], key: str) -> str | None:
     value = values.get(key)
-    return str(value).strip() or None if value is not None else None
+    if value is None:
+        return None
+    return str(value).strip() or None
 
 
 def _row_problems(values: Mapping[str, Any]) -> list[str]:

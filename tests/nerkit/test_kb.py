@@ -234,7 +234,7 @@ def test_not_found_below_threshold(default_kb: OrganisationKB) -> None:
     assert "<" in link["reason"]
 
 
-def test_threshold_is_configurable(tmp_path: Path) -> None:
+def test_threshold_is_configurable() -> None:
     strict = OrganisationKB(load_organisations(DEFAULT_KB), threshold=99)
     assert strict.link("Barclay Bank PLC")["status"] == "not_found"
 

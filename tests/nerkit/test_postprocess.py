@@ -152,7 +152,7 @@ def raw_entities() -> list[Entity]:
 
 
 def drop_persons(text: str, entities: list[Entity]) -> list[Entity]:
-    """A user's own rule, importable as tests... by path."""
+    """A user's own rule: a plain function, referenced by object, import path or _target_."""
     return [e for e in entities if e.label != "PERSON"]
 
 
