@@ -30,14 +30,15 @@ def build_predictors(
     from nerkit.predictor import Predictor
     from nerkit.windows import WindowConfig
 
-    common = {"device": device, "precision": precision, "batch_tokens": batch_tokens}
     windowed = Predictor(
         model,
         tokenizer,
         list(meta.tags),
         WindowConfig(meta.max_length, meta.overlap),
         aggregation=meta.aggregation,
-        **common,
+        device=device,
+        precision=precision,
+        batch_tokens=batch_tokens,
     )
     truncated_length = min(truncate_tokens, model_max_tokens(model))
     truncated = Predictor(
@@ -47,7 +48,9 @@ def build_predictors(
         WindowConfig(truncated_length, 0),
         aggregation=meta.aggregation,
         max_windows=1,
-        **common,
+        device=device,
+        precision=precision,
+        batch_tokens=batch_tokens,
     )
     return windowed, truncated
 
@@ -96,7 +99,7 @@ def run(cfg: DictConfig) -> dict[str, float]:
 
     if cfg.tracking.enabled and cfg.log_to_mlflow:
         tracking.configure(cfg.tracking.uri, cfg.tracking.experiment)
-    bundle_dir = resolve_model(str(cfg.model))
+    bundle_dir = resolve_model(str(cfg.model_uri))
     docs = load_eval_documents(cfg.data, cfg.split)
     model, tokenizer, meta = load_bundle(bundle_dir)
     report = score_model(
@@ -110,16 +113,18 @@ def run(cfg: DictConfig) -> dict[str, float]:
         truncate_tokens=cfg.truncate_tokens,
         compare_pipeline=cfg.compare_pipeline,
     )
-    report["model"] = str(cfg.model)
+    report["model"] = str(cfg.model_uri)
     report["data"] = OmegaConf.to_container(cfg.data, resolve=True)
     paths = write_report(report, cfg.output_dir)
     figures = summary_metrics(report)
     print(format_report(report))
     print(f"\nreport: {paths[0]}")
     if cfg.tracking.enabled and cfg.log_to_mlflow:
-        name = f"evaluate-{Path(str(cfg.model)).name}"
+        name = f"evaluate-{Path(str(cfg.model_uri)).name}"
         with tracking.run(cfg.tracking.uri, cfg.tracking.experiment, name) as run_id:
-            tracking.log_params({"model": str(cfg.model), "split": cfg.split, "data": report["data"]})
+            tracking.log_params(
+                {"model": str(cfg.model_uri), "split": cfg.split, "data": report["data"]}
+            )
             tracking.log_metrics(figures)
             for path in paths:
                 tracking.log_artifacts(path, "evaluation")

@@ -54,7 +54,7 @@ def load_data(settings: Any) -> dict[str, list[Document]]:
                 f"data.source={source} needs data.train=PATH (and optionally data.dev, data.test)"
             )
         return load_splits(
-            train=resolve_path(train),
+            train=str(resolve_path(train)),
             dev=resolve_path(_get(settings, "dev")),
             test=resolve_path(_get(settings, "test")),
             format="hf" if source == "hf" else _get(settings, "format", "auto"),

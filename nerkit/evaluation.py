@@ -81,11 +81,14 @@ def pipeline_spans(
 
 def first_window_end_chars(tokenizer: Any, docs: Sequence[Document], max_tokens: int) -> list[int]:
     """Character offset where a truncated reading of each document stops."""
+    from nerkit.windows import tokenize_documents
+
     usable = max_tokens - tokenizer.num_special_tokens_to_add(pair=False)
     ends = []
-    for doc in docs:
-        enc = tokenizer(doc.text, add_special_tokens=False, return_offsets_mapping=True)
-        offsets = enc["offset_mapping"]
+    for doc, tokens in zip(
+        docs, tokenize_documents(tokenizer, [d.text for d in docs]), strict=True
+    ):
+        offsets = tokens.offsets
         ends.append(len(doc.text) if len(offsets) <= usable else int(offsets[usable - 1][1]))
     return ends
 

@@ -116,13 +116,13 @@ def score_documents(
     docs: Sequence[Document], predicted: Sequence[Iterable[Span]]
 ) -> dict[str, Any]:
     """Both views for one prediction of ``docs``; ``predicted[i]`` belongs to ``docs[i]``."""
-    predicted = [list(p) for p in predicted]
+    spans = [list(p) for p in predicted]
     return {
-        "seqeval": seqeval_scores(docs, predicted),
-        "exact": exact_span_scores([d.spans for d in docs], predicted),
+        "seqeval": seqeval_scores(docs, spans),
+        "exact": exact_span_scores([d.spans for d in docs], spans),
         "documents": len(docs),
         "gold_entities": sum(len(d.spans) for d in docs),
-        "predicted_entities": sum(len(p) for p in predicted),
+        "predicted_entities": sum(len(p) for p in spans),
     }
 
 

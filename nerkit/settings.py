@@ -93,7 +93,7 @@ class TrainSettings:
 
 @dataclass
 class EvaluateSettings:
-    model: str = REQUIRED
+    model_uri: str = REQUIRED
     data: DataSettings = field(default_factory=DataSettings)
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
     split: str = "test"

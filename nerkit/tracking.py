@@ -29,11 +29,11 @@ def flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def git_commit(repo: Path | None = None) -> str | None:
-    """The checkout's commit, or None outside a git work tree."""
+    """The commit of the checkout nerkit runs from, or None outside a git work tree."""
     try:
         result = subprocess.run(
             ["git", "rev-parse", "HEAD"],
-            cwd=repo or Path.cwd(),
+            cwd=repo or Path(__file__).resolve().parents[1],
             capture_output=True,
             text=True,
             check=True,
@@ -105,6 +105,7 @@ def set_tags(tags: Mapping[str, Any]) -> None:
 def log_dataset(docs: list[Document], fingerprint: str, name: str, context: str) -> None:
     """Record a data split as an MLflow dataset input, identified by its fingerprint."""
     import mlflow
+    import mlflow.data.pandas_dataset
     import pandas as pd
 
     frame = pd.DataFrame(
@@ -114,7 +115,7 @@ def log_dataset(docs: list[Document], fingerprint: str, name: str, context: str)
             "entities": [len(d.spans) for d in docs],
         }
     )
-    dataset = mlflow.data.from_pandas(frame, name=name, digest=fingerprint[:16])
+    dataset = mlflow.data.pandas_dataset.from_pandas(frame, name=name, digest=fingerprint[:16])
     mlflow.log_input(dataset, context=context, tags={"fingerprint": fingerprint})
 
 
@@ -160,4 +161,148 @@ def download_bundle(uri: str, cache_dir: str | Path) -> Path:
     target = Path(cache_dir) / hashlib.sha256(uri.encode()).hexdigest()[:16]
     target.mkdir(parents=True, exist_ok=True)
     local = mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=str(target))
+    return find_bundle_dir(Path(local))
+
+
+# ======================================================================================
+# Registered model versions, for serving (added by the serve stage).
+#
+# ``registered_version`` resolves ``models:/<name>@<alias>`` (or a version number) to a
+# version; ``download_registered_bundle`` fetches that version's bundle folder. Lookup
+# failures are told apart: ModelVersionNotFound (the store answered: no such model,
+# alias or version) versus RegistryUnavailable (the store did not answer or failed).
+# ======================================================================================
+
+# MLflow's HTTP client retries with exponential back-off for minutes by default; a server
+# that answers no requests should fail in seconds when a service starts or reloads.
+BOUNDED_HTTP_ENV = {
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": "10",
+}
+
+
+class RegistryUnavailable(RuntimeError):
+    """The model registry (or its artifact store) did not answer or failed."""
+
+
+class ModelVersionNotFound(LookupError):
+    """The registry answered: the model, alias or version does not exist."""
+
+
+class RegisteredVersion:
+    """One version of a registered model, as the registry describes it."""
+
+    __slots__ = ("aliases", "name", "run_id", "tags", "version")
+
+    def __init__(
+        self,
+        name: str,
+        version: str,
+        aliases: tuple[str, ...] = (),
+        tags: dict[str, str] | None = None,
+        run_id: str | None = None,
+    ) -> None:
+        self.name = name
+        self.version = version
+        self.aliases = aliases
+        self.tags = dict(tags or {})
+        self.run_id = run_id
+
+    def __repr__(self) -> str:
+        return f"RegisteredVersion({self.name!r}, v{self.version}, aliases={list(self.aliases)})"
+
+
+@contextlib.contextmanager
+def _bounded_http() -> Iterator[None]:
+    """Bound MLflow's HTTP retries (environment values already set by the user win)."""
+    import os
+
+    added = {k: v for k, v in BOUNDED_HTTP_ENV.items() if k not in os.environ}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for key in added:
+            os.environ.pop(key, None)
+
+
+def _not_found(err: Exception) -> bool:
+    code = str(getattr(err, "error_code", ""))
+    if code in {"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"}:
+        return True
+    # A missing alias is reported as INVALID_PARAMETER_VALUE "... alias X not found".
+    return code == "INVALID_PARAMETER_VALUE" and "not found" in str(err).lower()
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip().splitlines()
+    return f"{type(err).__name__}: {text[0][:300] if text else ''}"
+
+
+def registered_version(
+    uri: str, name: str, alias: str | None = None, version: str | int | None = None
+) -> RegisteredVersion:
+    """The version of ``name`` holding ``alias`` (or the given ``version``) in the store at ``uri``.
+
+    Give exactly one of ``alias`` and ``version``. Raises ModelVersionNotFound when the store
+    answered that it has no such model, alias or version, RegistryUnavailable when it did
+    not answer.
+    """
+    from mlflow import MlflowClient
+
+    if (alias is None) == (version is None):
+        raise ValueError("give exactly one of alias and version")
+    what = f"models:/{name}@{alias}" if alias is not None else f"models:/{name}/{version}"
+    try:
+        with _bounded_http():
+            client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+            if alias is not None:
+                mv = client.get_model_version_by_alias(name, alias)
+            else:
+                mv = client.get_model_version(name, str(version))
+    except Exception as err:
+        if _not_found(err):
+            raise ModelVersionNotFound(f"{what} does not exist in the registry at {uri}") from err
+        raise RegistryUnavailable(
+            f"the registry at {uri} could not resolve {what}: {_first_line(err)}"
+        ) from err
+    if str(getattr(mv, "status", "READY")) not in ("READY", "ModelVersionStatus.READY"):
+        raise ModelVersionNotFound(f"{what} is v{mv.version}, whose status is {mv.status}")
+    return RegisteredVersion(
+        name=name,
+        version=str(mv.version),
+        aliases=tuple(str(a) for a in (getattr(mv, "aliases", None) or ())),
+        tags={str(k): str(v) for k, v in (mv.tags or {}).items()},
+        run_id=getattr(mv, "run_id", None),
+    )
+
+
+def download_registered_bundle(uri: str, name: str, version: str | int, dst: str | Path) -> Path:
+    """Download ``models:/<name>/<version>`` into ``dst``; returns its bundle folder.
+
+    Works for nerkit's pyfunc models (the bundle is an artifact inside) and for versions
+    whose artifacts are a bundle folder. RegistryUnavailable when the download fails.
+    """
+    import os
+
+    import mlflow.artifacts
+
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    try:
+        with _bounded_http():
+            local = mlflow.artifacts.download_artifacts(
+                artifact_uri=f"models:/{name}/{version}",
+                dst_path=str(dst),
+                tracking_uri=uri,
+                registry_uri=uri,
+            )
+    except Exception as err:
+        if _not_found(err):
+            raise ModelVersionNotFound(
+                f"models:/{name}/{version} does not exist in the registry at {uri}"
+            ) from err
+        raise RegistryUnavailable(
+            f"downloading models:/{name}/{version} from {uri} failed: {_first_line(err)}"
+        ) from err
     return find_bundle_dir(Path(local))

@@ -94,13 +94,12 @@ def _trainer_class() -> type:
             from nerkit.predictor import Predictor
 
             started = time.perf_counter()
-            predictor = Predictor(self.model, device=str(self.model.device), **self.engine)
+            model: Any = self.model
+            predictor = Predictor(model, device=str(model.device), **self.engine)
             predictions = predictor.predict([d.text for d in self.dev_docs])
             spans = [[e.as_span() for e in p.entities] for p in predictions]
             scores = score_documents(self.dev_docs, spans)
-            metrics = {
-                f"{metric_key_prefix}_{k}": v for k, v in flat_metrics(scores).items()
-            }
+            metrics = {f"{metric_key_prefix}_{k}": v for k, v in flat_metrics(scores).items()}
             metrics[f"{metric_key_prefix}_runtime"] = time.perf_counter() - started
             metrics["epoch"] = self.state.epoch or 0.0
             self.log(metrics)
@@ -167,6 +166,7 @@ def fine_tune(
     cfg: DictConfig, prep: Prepared, output_dir: Path, callbacks: list[Any] | None = None
 ) -> Any:
     """Train with the Hugging Face Trainer; returns the best model (by dev entity F1)."""
+    from datasets import Dataset
     from transformers import DataCollatorForTokenClassification, EarlyStoppingCallback
 
     from train.windows_dataset import build_windows_dataset
@@ -189,6 +189,8 @@ def fine_tune(
         model=prep.model,
         args=training_arguments(cfg, output_dir),
         train_dataset=train_set,
+        # Evaluation reads whole dev documents (see WholeDocumentTrainer); this only names them.
+        eval_dataset=Dataset.from_dict({"id": [d.id for d in prep.splits["dev"]]}),
         data_collator=DataCollatorForTokenClassification(prep.tokenizer),
         processing_class=prep.tokenizer,
         callbacks=[
@@ -240,7 +242,6 @@ def run(cfg: DictConfig, callbacks: list[Any] | None = None) -> dict[str, float]
 
     from evaluate.report import write_report
     from evaluate.run import score_model
-    from nerkit.bundle import update_bundle_evaluation
 
     set_seed(int(cfg.seed))
     started = time.perf_counter()
@@ -263,7 +264,7 @@ def run(cfg: DictConfig, callbacks: list[Any] | None = None) -> dict[str, float]
             compare_pipeline=False,
         )
         figures = summary_metrics(report, prefix="test_")
-        update_bundle_evaluation(bundle_dir, {"test": figures, "fingerprint": _fp(prep)})
+        record_evaluation(bundle_dir, {"test": figures, "fingerprint": _fp(prep)})
         paths = write_report(report, output_dir / "evaluation")
         figures["train_seconds"] = time.perf_counter() - started
         if run_id:
@@ -280,6 +281,17 @@ def run(cfg: DictConfig, callbacks: list[Any] | None = None) -> dict[str, float]
         if run_id:
             figures["mlflow_run"] = run_id  # type: ignore[assignment]
     return figures
+
+
+def record_evaluation(bundle_dir: Path, evaluation: dict[str, Any]) -> None:
+    """Write the test figures into the bundle's nerkit.json (the registry gate reads them)."""
+    import json
+
+    from nerkit.bundle import META_FILE, read_bundle_meta
+
+    meta = read_bundle_meta(bundle_dir)
+    meta.evaluation = evaluation
+    (bundle_dir / META_FILE).write_text(json.dumps(meta.to_dict(), indent=2))
 
 
 def _fp(prep: Prepared) -> str:

@@ -44,14 +44,20 @@ def build_windows_dataset(
     rows = {
         "id": [d.id for d in docs],
         "text": [d.text for d in docs],
-        "spans": [[[s.start, s.end, s.label] for s in d.spans] for d in docs],
+        "starts": [[s.start for s in d.spans] for d in docs],
+        "ends": [[s.end for s in d.spans] for d in docs],
+        "labels": [[s.label for s in d.spans] for d in docs],
     }
     source = datasets.Dataset.from_dict(rows)
 
     def to_windows(batch: dict[str, list[Any]]) -> dict[str, list[Any]]:
         out: dict[str, list[Any]] = {}
-        for doc_id, text, spans in zip(batch["id"], batch["text"], batch["spans"], strict=True):
-            doc = Document(doc_id, text, [Span(int(a), int(b), str(c)) for a, b, c in spans])
+        columns = zip(
+            batch["id"], batch["text"], batch["starts"], batch["ends"], batch["labels"], strict=True
+        )
+        for doc_id, text, starts, ends, labels in columns:
+            spans = [Span(a, b, c) for a, b, c in zip(starts, ends, labels, strict=True)]
+            doc = Document(doc_id, text, spans)
             for w in training_windows(tokenizer, doc, tag2id, window, label_all_subtokens):
                 for key, value in w.items():
                     out.setdefault(key, []).append(value)

@@ -13,11 +13,29 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-_ONES = (
-    "Zero One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Thirteen Fourteen "
-    "Fifteen Sixteen Seventeen Eighteen Nineteen"
-).split()
-_TENS = "_ _ Twenty Thirty Forty Fifty Sixty Seventy Eighty Ninety".split()
+_ONES = [
+    "Zero",
+    "One",
+    "Two",
+    "Three",
+    "Four",
+    "Five",
+    "Six",
+    "Seven",
+    "Eight",
+    "Nine",
+    "Ten",
+    "Eleven",
+    "Twelve",
+    "Thirteen",
+    "Fourteen",
+    "Fifteen",
+    "Sixteen",
+    "Seventeen",
+    "Eighteen",
+    "Nineteen",
+]
+_TENS = ["_", "_", "Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety"]
 _SCALES = ((10**9, "Billion"), (10**6, "Million"), (10**3, "Thousand"))
 
 
@@ -107,12 +125,18 @@ def in_words(amount: float, currency: Currency, rng: random.Random, caps: bool =
     return text.upper() if caps else text
 
 
-def format_money(amount: float, currency: Currency, rng: random.Random, style: str) -> str:
-    """Render ``amount`` in one written style; see :data:`MONEY_STYLES`."""
+def format_money(
+    amount: float, currency: Currency, rng: random.Random, style: str, symbol: str | None = None
+) -> str:
+    """Render ``amount`` in one written style; see :data:`MONEY_STYLES`.
+
+    ``symbol`` fixes the currency sign (a document writes "US$" or "$", not both).
+    """
     if not currency.has_cents:
         amount = float(round(amount))
     has_cents = currency.has_cents and round(amount * 100) % 100 != 0
-    symbol = rng.choice(currency.symbols) if currency.symbols else f"{currency.code} "
+    if symbol is None:
+        symbol = rng.choice(currency.symbols) if currency.symbols else f"{currency.code} "
     fig = figures(amount, has_cents)
     if style == "symbol":
         return f"{symbol}{fig}"

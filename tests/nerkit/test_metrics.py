@@ -23,14 +23,22 @@ DELAWARE = Span(63, 71, "JURISDICTION")
 @pytest.fixture()
 def doc() -> Document:
     d = Document("d1", TEXT, [ACME, MONEY, JOHN, DATE, DELAWARE])
-    assert d.span_texts() == ["Acme Holdings Inc.", "$5,000", "John Smith", "May 1, 2020", "Delaware"]
+    assert d.span_texts() == [
+        "Acme Holdings Inc.",
+        "$5,000",
+        "John Smith",
+        "May 1, 2020",
+        "Delaware",
+    ]
     return d
 
 
 def test_word_tags_are_iob2_over_overlapping_words(doc: Document) -> None:
     words = word_offsets(doc.text)
     tags = spans_to_word_tags(words, [JOHN])
-    tagged = [(doc.text[a:b], t) for (a, b), t in zip(words.tolist(), tags, strict=True) if t != "O"]
+    tagged = [
+        (doc.text[a:b], t) for (a, b), t in zip(words.tolist(), tags, strict=True) if t != "O"
+    ]
     assert tagged == [("John", "B-PERSON"), ("Smith", "I-PERSON")]
 
 

@@ -1,0 +1,263 @@
+"""Stitching window probabilities into one reading of the document, then decoding entities.
+
+Stitching (:func:`stitch_windows`). A token that several windows cover gets the weighted
+mean of their class probabilities. The weight falls linearly with the token's distance
+to the nearest *inner* window edge: a token near an edge has seen little context on that
+side, while its neighbouring window sees it from the middle. Edges at the start or end of
+the document are not penalised, since no window has more context there. Weights are
+``clip(distance / (usable / 2), floor, 1)`` with ``distance`` counted in tokens from the
+edge (a token sitting on the edge is half a token away). Across an overlap the two
+windows therefore cross-fade linearly, each being trusted most where it has the most
+context; the floor keeps every covered token's weight positive. Tokens no window covers
+(a truncated reading) are read as ``O`` with certainty.
+
+Because windows are stitched before any decision is taken, an entity crossing a window
+edge is decoded once, whole, from the stitched probabilities: nothing is reported twice
+and nothing is cut in two.
+
+Words (:func:`word_probabilities`). Tokens are grouped into words, as Hugging Face's
+``aggregation_strategy`` names it: ``first`` (the word's first sub-token), ``average``
+(mean over its sub-tokens) or ``max`` (the sub-token whose highest probability is the
+highest).
+
+Decoding (:func:`viterbi_bio`). The most probable IOB2 tag sequence over the words'
+log-probabilities with the invalid transitions forbidden: ``I-X`` may only follow ``B-X``
+or ``I-X``, and may not start the document. Entities get character offsets into the
+original text (start of the first token of the first word, end of the last token of the
+last word) and a score, the mean probability of the chosen tags over the entity's words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from nerkit.documents import Entity
+
+AGGREGATIONS = ("first", "average", "max")
+EDGE_WEIGHT_FLOOR = 0.02
+LOG_FLOOR = 1e-12  # keeps log(0) finite, so a best path always exists
+
+
+def window_weights(
+    length: int,
+    inner_left: bool = True,
+    inner_right: bool = True,
+    floor: float = EDGE_WEIGHT_FLOOR,
+) -> np.ndarray:
+    """Weight of each of a window's ``length`` document tokens (special tokens excluded).
+
+    ``inner_left`` / ``inner_right`` say whether that edge of the window lies inside the
+    document (where a neighbouring window continues) rather than on its start or end.
+    """
+    position = np.arange(length, dtype=np.float64)
+    half = max(length / 2.0, 1.0)
+    distance = np.full(length, np.inf)
+    if inner_left:
+        distance = np.minimum(distance, position + 0.5)
+    if inner_right:
+        distance = np.minimum(distance, length - position - 0.5)
+    return np.clip(distance / half, floor, 1.0)
+
+
+def stitch_windows(
+    n_tokens: int,
+    ranges: np.ndarray,
+    window_probs: Sequence[np.ndarray],
+    floor: float = EDGE_WEIGHT_FLOOR,
+) -> np.ndarray:
+    """Combine per-window probabilities ``(len_i, T)`` into per-token ``(n_tokens, T)``.
+
+    ``ranges`` holds each window's ``[start, end)`` token range in the document.
+    """
+    if len(ranges) != len(window_probs):
+        raise ValueError(f"{len(ranges)} window ranges but {len(window_probs)} probability arrays")
+    if len(ranges) == 0:
+        raise ValueError("no windows to stitch")
+    n_tags = window_probs[0].shape[1]
+    starts, ends = ranges[:, 0], ranges[:, 1]
+    lengths = ends - starts
+    # Flat index of every (window, position) pair, built without a loop per token.
+    offsets_in_flat = np.cumsum(lengths) - lengths
+    position = np.arange(lengths.sum()) - np.repeat(offsets_in_flat, lengths)
+    token = np.repeat(starts, lengths) + position
+    weights = np.concatenate(
+        [
+            window_weights(int(ln), bool(a > 0), bool(b < n_tokens), floor)
+            for a, b, ln in zip(starts.tolist(), ends.tolist(), lengths.tolist(), strict=True)
+        ]
+    )
+    probs = np.concatenate(window_probs, axis=0).astype(np.float64, copy=False)
+    summed = np.zeros((n_tokens, n_tags), dtype=np.float64)
+    np.add.at(summed, token, probs * weights[:, None])
+    total = np.bincount(token, weights=weights, minlength=n_tokens)
+    covered = total > 0
+    summed[covered] /= total[covered, None]
+    summed[~covered] = 0.0
+    summed[~covered, 0] = 1.0  # tags[0] is "O"
+    return summed
+
+
+@dataclass
+class Words:
+    """Words of a document: their tokens and characters, and their class probabilities."""
+
+    first_token: np.ndarray  # (W,)
+    last_token: np.ndarray  # (W,)
+    start: np.ndarray  # (W,) character offsets
+    end: np.ndarray  # (W,)
+    probs: np.ndarray  # (W, T)
+
+
+def word_probabilities(
+    probs: np.ndarray,
+    word_ids: np.ndarray,
+    offsets: np.ndarray,
+    aggregation: str = "first",
+) -> Words:
+    """Group token probabilities ``(n, T)`` into words by ``aggregation``."""
+    if aggregation not in AGGREGATIONS:
+        raise ValueError(f"aggregation {aggregation!r} is not one of {', '.join(AGGREGATIONS)}")
+    n = len(word_ids)
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Words(empty, empty, empty, empty, np.zeros((0, probs.shape[1])))
+    first = np.flatnonzero(np.r_[True, word_ids[1:] != word_ids[:-1]])
+    last = np.r_[first[1:] - 1, n - 1]
+    if aggregation == "first":
+        word_probs = probs[first]
+    elif aggregation == "average":
+        counts = (last - first + 1)[:, None]
+        word_probs = np.add.reduceat(probs, first, axis=0) / counts
+    else:
+        token_word = np.cumsum(np.r_[True, word_ids[1:] != word_ids[:-1]]) - 1
+        confidence = probs.max(axis=1)
+        # Within each word, the token with the highest confidence comes first.
+        order = np.lexsort((np.arange(n), -confidence, token_word))
+        best = order[first]
+        word_probs = probs[best]
+    start = offsets[first, 0]
+    end = np.maximum.reduceat(offsets[:, 1], first)
+    return Words(first, last, start, end, word_probs)
+
+
+@dataclass(frozen=True)
+class TagScheme:
+    """IOB2 tags parsed once: entity type per tag and the allowed transitions."""
+
+    tags: tuple[str, ...]
+    labels: tuple[str, ...]  # entity type per tag ("" for O)
+    is_begin: np.ndarray  # (T,) bool
+    is_inside: np.ndarray  # (T,) bool
+    allowed: np.ndarray  # (T, T) bool, allowed[previous, next]
+    allowed_start: np.ndarray  # (T,) bool
+
+    @classmethod
+    def from_tags(cls, tags: Sequence[str]) -> TagScheme:
+        tags = tuple(tags)
+        if not tags or tags[0] != "O":
+            raise ValueError(f"tags must start with 'O' (IOB2), got {list(tags[:3])}")
+        prefixes, labels = [], []
+        for tag in tags:
+            if tag == "O":
+                prefixes.append("O")
+                labels.append("")
+                continue
+            prefix, sep, label = tag.partition("-")
+            if prefix not in ("B", "I") or not sep or not label:
+                raise ValueError(f"tag {tag!r} is not IOB2 (O, B-<type> or I-<type>)")
+            prefixes.append(prefix)
+            labels.append(label)
+        pre = np.asarray(prefixes)
+        lab = np.asarray(labels, dtype=object)
+        is_begin, is_inside = pre == "B", pre == "I"
+        same_type = lab[:, None] == lab[None, :]
+        # I-X may follow only B-X or I-X; everything else may follow anything.
+        allowed = ~is_inside[None, :] | ((is_begin | is_inside)[:, None] & same_type)
+        return cls(tags, tuple(labels), is_begin, is_inside, allowed, ~is_inside)
+
+    def valid(self, path: Sequence[int] | np.ndarray) -> bool:
+        """Whether a tag-id sequence obeys IOB2."""
+        p = np.asarray(path, dtype=np.int64)
+        if len(p) == 0:
+            return True
+        return bool(self.allowed_start[p[0]] and self.allowed[p[:-1], p[1:]].all())
+
+
+def viterbi_bio(log_probs: np.ndarray, scheme: TagScheme) -> np.ndarray:
+    """Best valid IOB2 tag-id path through ``(W, T)`` log-probabilities."""
+    n_words, n_tags = log_probs.shape
+    if n_words == 0:
+        return np.zeros(0, dtype=np.int64)
+    greedy = log_probs.argmax(axis=1)
+    if scheme.valid(greedy):
+        # Each word at its own best tag is the best path when no constraint is broken.
+        return greedy
+    transition = np.where(scheme.allowed, 0.0, -np.inf)
+    score = np.where(scheme.allowed_start, log_probs[0], -np.inf)
+    back = np.zeros((n_words, n_tags), dtype=np.int64)
+    columns = np.arange(n_tags)
+    for w in range(1, n_words):
+        candidates = score[:, None] + transition  # (previous, next)
+        best_previous = candidates.argmax(axis=0)
+        back[w] = best_previous
+        score = candidates[best_previous, columns] + log_probs[w]
+    path = np.empty(n_words, dtype=np.int64)
+    path[-1] = int(score.argmax())
+    for w in range(n_words - 1, 0, -1):
+        path[w - 1] = back[w, path[w]]
+    return path
+
+
+def path_to_word_spans(path: np.ndarray, scheme: TagScheme) -> np.ndarray:
+    """``(k, 3)`` array of ``[first_word, last_word, tag_of_first]`` for each entity."""
+    if len(path) == 0:
+        return np.zeros((0, 3), dtype=np.int64)
+    begins = np.flatnonzero(scheme.is_begin[path])
+    if len(begins) == 0:
+        return np.zeros((0, 3), dtype=np.int64)
+    inside = scheme.is_inside[path]
+    # An entity runs from its B- through the I- words that follow it (a valid path
+    # guarantees they share its type); it ends before the next word that is not I-.
+    not_inside = np.flatnonzero(~inside)
+    next_stop = np.searchsorted(not_inside, begins, side="right")
+    stops = np.where(
+        next_stop < len(not_inside),
+        not_inside[np.minimum(next_stop, len(not_inside) - 1)],
+        len(path),
+    )
+    return np.stack([begins, stops - 1, path[begins]], axis=1)
+
+
+def decode_entities(
+    text: str,
+    probs: np.ndarray,
+    word_ids: np.ndarray,
+    offsets: np.ndarray,
+    scheme: TagScheme,
+    aggregation: str = "first",
+) -> list[Entity]:
+    """Entities from stitched token probabilities ``(n, T)``; ``text[start:end] == text``."""
+    words = word_probabilities(probs, word_ids, offsets, aggregation)
+    if len(words.probs) == 0:
+        return []
+    log_probs = np.log(np.maximum(words.probs, LOG_FLOOR))
+    path = viterbi_bio(log_probs, scheme)
+    spans = path_to_word_spans(path, scheme)
+    if len(spans) == 0:
+        return []
+    chosen = words.probs[np.arange(len(path)), path]
+    cumulative = np.r_[0.0, np.cumsum(chosen)]
+    first, last, tag = spans[:, 0], spans[:, 1], spans[:, 2]
+    scores = (cumulative[last + 1] - cumulative[first]) / (last - first + 1)
+    starts, ends = words.start[first], words.end[last]
+    entities = []
+    for s, e, t, score in zip(
+        starts.tolist(), ends.tolist(), tag.tolist(), scores.tolist(), strict=True
+    ):
+        if e <= s:  # only tokens with empty offsets (nothing to point at in the text)
+            continue
+        entities.append(Entity(scheme.labels[t], s, e, text[s:e], float(score)))
+    return entities

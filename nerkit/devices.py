@@ -1,0 +1,129 @@
+"""Which device and numeric precision a model runs in, and whether the hardware can.
+
+A precision the hardware cannot run is refused with a ValueError; nothing is silently
+changed, so a figure measured "in bf16" really was.
+
+- ``fp32`` runs everywhere;
+- ``bf16`` on CUDA devices that support it and on CPUs with native bf16 (AVX512-BF16 or
+  AMX) — elsewhere it would be emulated and slower than fp32;
+- ``fp16`` on CUDA only (CPU fp16 matmuls are emulated);
+- ``int8``: dynamic quantisation of the ``nn.Linear`` layers, on CPU only.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import warnings
+from typing import Any
+
+PRECISIONS = ("fp32", "bf16", "fp16", "int8")
+
+
+def resolve_device(spec: str = "auto") -> Any:
+    """``auto`` (CUDA when present, else CPU), ``cpu``, ``cuda`` or ``cuda:N``."""
+    import torch
+
+    spec = str(spec).strip().lower()
+    if spec == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if spec == "cpu":
+        return torch.device("cpu")
+    if spec == "cuda" or spec.startswith("cuda:"):
+        if not torch.cuda.is_available():
+            raise ValueError(f"device {spec!r} asked for but CUDA is not available; use cpu")
+        device = torch.device(spec)
+        count = torch.cuda.device_count()
+        if device.index is not None and device.index >= count:
+            raise ValueError(f"device {spec!r} does not exist: {count} CUDA device(s) found")
+        return device
+    raise ValueError(f"unknown device {spec!r}: use auto, cpu, cuda or cuda:N")
+
+
+@functools.lru_cache(maxsize=1)
+def cpu_supports_bf16() -> bool:
+    """Whether this CPU runs bf16 matmuls natively (and a tiny one actually works)."""
+    import torch
+
+    native = False
+    check = getattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", None)
+    if check is not None:
+        native = bool(check())
+    else:  # older torch: look for the instruction set ourselves
+        try:
+            with open("/proc/cpuinfo", encoding="utf-8") as f:
+                flags = f.read()
+            native = "avx512_bf16" in flags or "amx_bf16" in flags
+        except OSError:
+            native = False
+    if not native:
+        return False
+    try:
+        a = torch.ones(4, 4, dtype=torch.bfloat16)
+        return bool(torch.isfinite((a @ a).float()).all())
+    except RuntimeError:
+        return False
+
+
+def check_precision(precision: str, device: Any) -> None:
+    """Raise ValueError when ``precision`` cannot run on ``device``."""
+    import torch
+
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision {precision!r} is not one of {', '.join(PRECISIONS)}")
+    kind = torch.device(device).type
+    if precision == "fp16" and kind != "cuda":
+        raise ValueError("precision fp16 runs on CUDA only; on CPU use bf16 (if supported) or int8")
+    if precision == "int8" and kind != "cpu":
+        raise ValueError(
+            "precision int8 (dynamic quantisation) runs on CPU only; on CUDA use bf16 or fp16"
+        )
+    if precision == "bf16":
+        if kind == "cuda" and not torch.cuda.is_bf16_supported():
+            raise ValueError("this CUDA device has no bf16 support; use fp16 or fp32")
+        if kind == "cpu" and not cpu_supports_bf16():
+            raise ValueError(
+                "this CPU has no native bf16 (AVX512-BF16 or AMX); use int8 or fp32 on it"
+            )
+
+
+def torch_dtype(precision: str) -> Any:
+    """The floating dtype the weights are held in (int8 keeps fp32 outside the Linears)."""
+    import torch
+
+    return {"bf16": torch.bfloat16, "fp16": torch.float16}.get(precision, torch.float32)
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (respects affinity masks, unlike ``os.cpu_count``)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def limit_cpu_threads() -> int:
+    """Cap torch's intra-op threads at the CPUs this process may use; returns the count.
+
+    Torch counts the machine's cores, which in a container or under ``taskset`` can be far
+    more than the process may use; oversubscribed threads slow every matmul down.
+    """
+    import torch
+
+    cpus = available_cpus()
+    if torch.get_num_threads() > cpus:
+        torch.set_num_threads(cpus)
+    return torch.get_num_threads()
+
+
+def quantize_linear_int8(model: Any) -> Any:
+    """A copy of ``model`` whose ``nn.Linear`` layers run int8 dynamic quantisation."""
+    import torch
+
+    with warnings.catch_warnings():
+        # torch.ao.quantization is deprecated in favour of torchao, which is not a
+        # dependency; the eager dynamic path still works and is what we measure.
+        warnings.simplefilter("ignore")
+        from torch.ao.quantization import quantize_dynamic
+
+        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=False)

@@ -1,0 +1,335 @@
+"""The windowed inference engine: many documents in, entities with character offsets out.
+
+Every document is tokenised once and cut into overlapping windows
+(:mod:`nerkit.windows`). The windows of all documents given in one call are pooled,
+grouped by padded length and packed into batches under a token budget (rows x padded
+length <= ``batch_tokens``), so little compute goes to padding. Each window is padded to
+a length that depends only on the window itself (its length rounded up to
+``pad_multiple``), never on its batch companions: a document's fp32 result is then the
+same whether it is read alone or among many others. The per-window probabilities (softmax
+in fp32) are scattered back, stitched and decoded per document (:mod:`nerkit.decoding`),
+and results come back in input order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nerkit.decoding import AGGREGATIONS, TagScheme, decode_entities, stitch_windows
+from nerkit.devices import (
+    check_precision,
+    limit_cpu_threads,
+    quantize_linear_int8,
+    resolve_device,
+    torch_dtype,
+)
+from nerkit.documents import Entity
+from nerkit.models import model_max_tokens
+from nerkit.windows import (
+    SpecialTokens,
+    TokenizedText,
+    WindowConfig,
+    document_windows,
+    special_tokens,
+    tokenize_documents,
+)
+
+DEFAULT_BATCH_TOKENS = 8192
+DEFAULT_PAD_MULTIPLE = 16
+
+
+@dataclass
+class DocumentPrediction:
+    """Entities of one document, with how many word-pieces and windows were read."""
+
+    entities: list[Entity]
+    tokens: int
+    windows: int
+
+
+@dataclass
+class TokenProbabilities:
+    """The stitched reading of one document, before decoding."""
+
+    tokenized: TokenizedText
+    probs: np.ndarray  # (n_tokens, n_tags); tokens no window read are O with certainty
+    tokens: int  # tokens read (fewer than the document's when windows are capped)
+    windows: int
+
+
+def padded_length(length: int, multiple: int, cap: int) -> int:
+    """``length`` rounded up to ``multiple``, but never past ``cap`` (the window length)."""
+    return min(-(-length // multiple) * multiple, max(cap, length))
+
+
+def plan_batches(
+    lengths: np.ndarray, batch_tokens: int, multiple: int, cap: int
+) -> list[tuple[int, np.ndarray]]:
+    """Batches of window indices as ``(padded_length, indices)``, longest first.
+
+    Windows of one padded length share a batch; each batch holds as many rows as fit in
+    ``batch_tokens`` (at least one).
+    """
+    if len(lengths) == 0:
+        return []
+    padded = np.asarray([padded_length(int(n), multiple, cap) for n in lengths], dtype=np.int64)
+    order = np.lexsort((np.arange(len(lengths)), -padded))
+    plan: list[tuple[int, np.ndarray]] = []
+    for size in np.unique(padded)[::-1].tolist():
+        members = order[padded[order] == size]
+        rows = max(1, batch_tokens // size)
+        plan.extend((size, members[i : i + rows]) for i in range(0, len(members), rows))
+    return plan
+
+
+def batch_inputs(
+    pieces: Sequence[np.ndarray], special: SpecialTokens, length: int
+) -> dict[str, np.ndarray]:
+    """``input_ids``, ``attention_mask`` (and ``token_type_ids``) for windows of content ids.
+
+    Rows are padded on the right to ``length`` with the tokenizer's pad id.
+    """
+    rows = len(pieces)
+    ids = np.full((rows, length), special.pad_id, dtype=np.int64)
+    mask = np.zeros((rows, length), dtype=np.int64)
+    types = np.zeros((rows, length), dtype=np.int64)
+    n_prefix, n_suffix = len(special.prefix), len(special.suffix)
+    for row, piece in enumerate(pieces):
+        end = n_prefix + len(piece)
+        ids[row, :n_prefix] = special.prefix
+        ids[row, n_prefix:end] = piece
+        ids[row, end : end + n_suffix] = special.suffix
+        mask[row, : end + n_suffix] = 1
+        types[row, :n_prefix] = special.prefix_type_ids
+        types[row, n_prefix:end] = special.content_type_id
+        types[row, end : end + n_suffix] = special.suffix_type_ids
+    out = {"input_ids": ids, "attention_mask": mask}
+    if special.uses_token_type_ids:
+        out["token_type_ids"] = types
+    return out
+
+
+def use_sdpa(model: Any) -> None:
+    """Switch an eager-attention model to PyTorch SDPA where the model supports it.
+
+    Transformers 5 changes it at run time with ``set_attn_implementation``; the maths is
+    the same, only faster.
+    """
+    config = getattr(model, "config", None)
+    if getattr(config, "_attn_implementation", None) != "eager":
+        return
+    if getattr(model, "_supports_sdpa", False) and hasattr(model, "set_attn_implementation"):
+        # Keep eager when the switch fails: correctness does not depend on it.
+        with contextlib.suppress(ValueError, ImportError):
+            model.set_attn_implementation("sdpa")
+
+
+def _parameter(model: Any) -> Any | None:
+    return next(iter(model.parameters()), None)
+
+
+def prepare_model(model: Any, device: Any, precision: str, owned: bool = False) -> Any:
+    """The model as it will run: eval mode, SDPA, on ``device`` in ``precision``.
+
+    A change of dtype (or int8 quantisation) happens on a copy unless ``owned``, so the
+    caller's model keeps its weights; a device move happens in place, as in Hugging Face
+    pipelines.
+    """
+    check_precision(precision, device)
+    model.eval()
+    use_sdpa(model)
+    if precision == "int8":
+        return quantize_linear_int8(model.to("cpu")).eval()
+    dtype = torch_dtype(precision)
+    param = _parameter(model)
+    if param is not None and param.dtype != dtype and not owned:
+        model = copy.deepcopy(model)
+    return model.to(device=device, dtype=dtype)
+
+
+class Predictor:
+    """Windowed, batched, stitched NER over whole documents.
+
+    ``max_windows=1`` reads only the first ``window.max_length`` tokens of each document
+    (the truncated baseline of a hosted endpoint). ``batch_tokens`` bounds rows x padded
+    length per forward pass. ``threads`` sets torch's CPU threads (default: no more than
+    the CPUs this process may use).
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        tags: Sequence[str],
+        window: WindowConfig | None = None,
+        aggregation: str = "first",
+        device: str = "auto",
+        precision: str = "fp32",
+        batch_tokens: int = DEFAULT_BATCH_TOKENS,
+        max_windows: int | None = None,
+        *,
+        threads: int | None = None,
+        pad_multiple: int = DEFAULT_PAD_MULTIPLE,
+        owns_model: bool = False,
+    ) -> None:
+        import torch
+
+        if aggregation not in AGGREGATIONS:
+            raise ValueError(f"aggregation {aggregation!r} is not one of {', '.join(AGGREGATIONS)}")
+        if batch_tokens < 1:
+            raise ValueError(f"batch_tokens={batch_tokens} must be positive")
+        if max_windows is not None and max_windows < 1:
+            raise ValueError(f"max_windows={max_windows} must be 1 or more (or None for all)")
+        self.scheme = TagScheme.from_tags(tags)
+        n_labels = getattr(getattr(model, "config", None), "num_labels", len(self.scheme.tags))
+        if n_labels != len(self.scheme.tags):
+            raise ValueError(
+                f"the model predicts {n_labels} classes but {len(self.scheme.tags)} tags were given"
+            )
+        self.tokenizer = tokenizer
+        self.special = special_tokens(tokenizer)
+        self.window = window or WindowConfig()
+        self.window.validate(model_max_tokens(model), self.special.count)
+        self.aggregation = aggregation
+        self.device = resolve_device(device)
+        self.precision = precision
+        self.batch_tokens = int(batch_tokens)
+        self.max_windows = max_windows
+        self.pad_multiple = int(pad_multiple)
+        self.meta: Any = None  # the BundleMeta when built from a bundle
+        if self.device.type == "cpu":
+            if threads is not None:
+                torch.set_num_threads(int(threads))
+            else:
+                limit_cpu_threads()
+        self.model = prepare_model(model, self.device, precision, owned=owns_model)
+
+    @property
+    def tags(self) -> list[str]:
+        return list(self.scheme.tags)
+
+    @classmethod
+    def from_bundle(
+        cls,
+        path: str | Path,
+        device: str = "auto",
+        precision: str = "fp32",
+        batch_tokens: int = DEFAULT_BATCH_TOKENS,
+        max_windows: int | None = None,
+        **kwargs: Any,
+    ) -> Predictor:
+        """A predictor run as the bundle says (tags, window, aggregation)."""
+        from nerkit.bundle import load_bundle
+
+        resolved = resolve_device(device)
+        check_precision(precision, resolved)
+        # Load straight into a float dtype; int8 quantises from fp32 weights.
+        dtype = torch_dtype(precision) if precision in ("bf16", "fp16") else None
+        model, tokenizer, meta = load_bundle(path, device="cpu", dtype=dtype)
+        predictor = cls(
+            model,
+            tokenizer,
+            meta.tags,
+            meta.window,
+            aggregation=meta.aggregation,
+            device=str(resolved),
+            precision=precision,
+            batch_tokens=batch_tokens,
+            max_windows=max_windows,
+            owns_model=True,
+            **kwargs,
+        )
+        predictor.meta = meta
+        return predictor
+
+    def _forward(self, inputs: dict[str, np.ndarray]) -> np.ndarray:
+        """Class probabilities ``(rows, length, n_tags)`` in fp32 for one batch."""
+        import torch
+
+        tensors = {k: torch.from_numpy(v).to(self.device) for k, v in inputs.items()}
+        output = self.model(**tensors)
+        logits = output.logits if hasattr(output, "logits") else output[0]
+        # Softmax in fp32 whatever the model ran in, so probabilities sum to one.
+        return logits.float().softmax(dim=-1).cpu().numpy()
+
+    def predict_window_probs(
+        self, tokenized: Sequence[TokenizedText], progress: bool = False
+    ) -> tuple[list[np.ndarray], list[list[np.ndarray]]]:
+        """Window ranges and per-window probabilities for already tokenised documents."""
+        import torch
+        from tqdm.auto import tqdm
+
+        ranges = [
+            document_windows(len(t), self.window, self.special.count, self.max_windows)
+            for t in tokenized
+        ]
+        counts = [len(r) for r in ranges]
+        doc_of = np.repeat(np.arange(len(tokenized)), counts)
+        flat = np.concatenate(ranges) if ranges else np.zeros((0, 2), dtype=np.int64)
+        lengths = flat[:, 1] - flat[:, 0]
+        plan = plan_batches(
+            lengths + self.special.count,
+            self.batch_tokens,
+            self.pad_multiple,
+            self.window.max_length,
+        )
+        results: list[np.ndarray | None] = [None] * len(flat)
+        n_prefix = len(self.special.prefix)
+        with torch.inference_mode():
+            for size, members in tqdm(
+                plan, desc="Reading windows", unit="batch", disable=not progress
+            ):
+                pieces = [
+                    tokenized[doc_of[k]].input_ids[flat[k, 0] : flat[k, 1]]
+                    for k in members.tolist()
+                ]
+                probs = self._forward(batch_inputs(pieces, self.special, size))
+                for row, k in enumerate(members.tolist()):
+                    results[k] = probs[row, n_prefix : n_prefix + lengths[k]]
+        window_probs: list[list[np.ndarray]] = []
+        start = 0
+        for count in counts:
+            window_probs.append([p for p in results[start : start + count] if p is not None])
+            start += count
+        return ranges, window_probs
+
+    def predict_token_probs(
+        self, texts: Sequence[str], progress: bool = False
+    ) -> list[TokenProbabilities]:
+        """Stitched per-token probabilities for each text, in input order."""
+        if isinstance(texts, str):
+            raise TypeError("predict takes a sequence of texts; wrap a single text in a list")
+        tokenized = tokenize_documents(self.tokenizer, texts)
+        ranges, window_probs = self.predict_window_probs(tokenized, progress)
+        n_tags = len(self.scheme.tags)
+        out = []
+        for tok, doc_ranges, probs in zip(tokenized, ranges, window_probs, strict=True):
+            if len(doc_ranges) == 0:
+                stitched = np.zeros((len(tok), n_tags))
+            else:
+                stitched = stitch_windows(len(tok), doc_ranges, probs)
+            read = int(np.minimum(doc_ranges[:, 1].max(), len(tok))) if len(doc_ranges) else 0
+            out.append(TokenProbabilities(tok, stitched, read, len(doc_ranges)))
+        return out
+
+    def decode(self, text: str, reading: TokenProbabilities) -> list[Entity]:
+        """Entities of one document from its stitched reading."""
+        tok = reading.tokenized
+        return decode_entities(
+            text, reading.probs, tok.word_ids, tok.offsets, self.scheme, self.aggregation
+        )
+
+    def predict(self, texts: Sequence[str], progress: bool = False) -> list[DocumentPrediction]:
+        """Entities of every text, in input order."""
+        readings = self.predict_token_probs(texts, progress)
+        return [
+            DocumentPrediction(self.decode(text, r), r.tokens, r.windows)
+            for text, r in zip(texts, readings, strict=True)
+        ]

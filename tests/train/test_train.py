@@ -1,0 +1,179 @@
+"""python -m train end to end on a tiny model: bundle, evaluate, MLflow record, resume."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+import torch
+from hydra import compose, initialize_config_dir
+from safetensors.torch import load_file
+
+from tests.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.slow
+
+CONF = str(REPO_ROOT / "conf")
+
+
+@pytest.fixture(scope="module")
+def tiny_model_dir(tmp_path_factory, tokenizer, contract_tags) -> Path:
+    """A tiny randomly initialised BERT saved as a Hugging Face folder (no download)."""
+    from nerkit.models import tiny_token_classifier
+
+    folder = tmp_path_factory.mktemp("tiny-bert")
+    tiny_token_classifier(contract_tags, vocab_size=tokenizer.vocab_size).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def train_config(tmp_path: Path, model_dir: Path, *overrides: str):
+    import train.__main__  # noqa: F401  (registers the structured schema)
+
+    with initialize_config_dir(config_dir=CONF, version_base="1.3"):
+        return compose(
+            "train",
+            overrides=[
+                f"model.name={model_dir}",
+                "data.n_docs=6",
+                "data.dev_ratio=0.2",
+                "data.test_ratio=0.2",
+                "trainer.epochs=2",
+                "trainer.batch_size=16",
+                "trainer.learning_rate=1e-3",
+                "trainer.early_stopping_patience=5",
+                "window.max_length=128",
+                "window.overlap=16",
+                f"tracking.uri=sqlite:///{tmp_path}/mlflow.db",
+                f"tracking.artifact_location={tmp_path}/artifacts",
+                f"output_dir={tmp_path}/run",
+                "device=cpu",
+                *overrides,
+            ],
+        )
+
+
+def test_train_writes_bundle_scores_and_records_in_mlflow(tmp_path, tiny_model_dir, monkeypatch):
+    import mlflow
+
+    from evaluate.run import run as evaluate_run
+    from train.run import run as train_run
+
+    monkeypatch.chdir(tmp_path)
+    cfg = train_config(tmp_path, tiny_model_dir)
+    figures = train_run(cfg)
+    bundle = tmp_path / "run" / "bundle"
+    assert (bundle / "nerkit.json").is_file()
+    assert (bundle / "model.safetensors").is_file()
+    assert 0.0 <= figures["test_f1"] <= 1.0
+    assert "test_truncated_f1" in figures
+
+    client = mlflow.MlflowClient(tracking_uri=cfg.tracking.uri)
+    run = client.get_run(figures["mlflow_run"])
+    assert run.info.status == "FINISHED"
+    assert run.data.params["window.max_length"] == "128"
+    assert run.data.params["model.name"] == str(tiny_model_dir)
+    assert "test_f1" in run.data.metrics and "dev_f1" in run.data.metrics
+    assert "loss" in run.data.metrics
+    assert run.data.tags["mlflow.source.git.commit"]
+    artifacts = {a.path for a in client.list_artifacts(run.info.run_id)}
+    assert {"bundle", "evaluation"} <= artifacts
+    contexts = {
+        t.value for i in run.inputs.dataset_inputs for t in i.tags if t.key == "mlflow.data.context"
+    }
+    assert {"train", "dev", "test"} <= contexts
+
+    with initialize_config_dir(config_dir=CONF, version_base="1.3"):
+        import evaluate.__main__  # noqa: F401
+
+        eval_cfg = compose(
+            "evaluate",
+            overrides=[
+                f"model_uri={bundle}",
+                "data.n_docs=6",
+                "data.dev_ratio=0.2",
+                "data.test_ratio=0.2",
+                f"tracking.uri=sqlite:///{tmp_path}/mlflow.db",
+                f"output_dir={tmp_path}/eval",
+                "compare_pipeline=false",
+                "device=cpu",
+            ],
+        )
+    scored = evaluate_run(eval_cfg)
+    assert scored["f1"] == pytest.approx(figures["test_f1"])
+    assert (tmp_path / "eval" / "report.json").is_file()
+    assert (tmp_path / "eval" / "f1_by_type.png").stat().st_size > 0
+    with sqlite3.connect(tmp_path / "mlflow.db") as db:
+        (n_runs,) = db.execute("select count(*) from runs").fetchone()
+    assert n_runs == 2
+
+
+class Interrupted(Exception):
+    pass
+
+
+def stop_after_first_checkpoint():
+    from transformers import TrainerCallback
+
+    class Stop(TrainerCallback):
+        def on_save(self, args, state, control, **kw):
+            raise Interrupted(f"stopped at step {state.global_step}")
+
+    return Stop()
+
+
+def weights(bundle: Path) -> dict[str, torch.Tensor]:
+    return load_file(str(bundle / "model.safetensors"))
+
+
+def test_resume_gives_the_same_weights_as_an_uninterrupted_run(
+    tmp_path, tiny_model_dir, monkeypatch
+):
+    from train.run import run as train_run
+
+    monkeypatch.chdir(tmp_path)
+    common = ("tracking.enabled=false",)
+    whole = train_config(tmp_path, tiny_model_dir, *common, f"output_dir={tmp_path}/whole")
+    train_run(whole)
+
+    broken = train_config(tmp_path, tiny_model_dir, *common, f"output_dir={tmp_path}/resumed")
+    with pytest.raises(Interrupted):
+        train_run(broken, callbacks=[stop_after_first_checkpoint()])
+    assert not (tmp_path / "resumed" / "bundle").exists()
+    resumed = train_config(
+        tmp_path, tiny_model_dir, *common, f"output_dir={tmp_path}/resumed", "trainer.resume=true"
+    )
+    train_run(resumed)
+
+    a, b = weights(tmp_path / "whole" / "bundle"), weights(tmp_path / "resumed" / "bundle")
+    assert a.keys() == b.keys()
+    for name in a:
+        torch.testing.assert_close(a[name], b[name], rtol=0, atol=0, msg=name)
+
+
+def test_bad_input_fails_before_training(tmp_path, tiny_model_dir, monkeypatch):
+    from train.run import run as train_run
+
+    monkeypatch.chdir(tmp_path)
+    missing = train_config(
+        tmp_path, tiny_model_dir, "data=files", f"data.train={tmp_path}/nope.conll"
+    )
+    with pytest.raises(FileNotFoundError, match=r"nope\.conll"):
+        train_run(missing)
+
+    empty = tmp_path / "empty.conll"
+    empty.write_text("")
+    with pytest.raises(ValueError, match="empty"):
+        train_run(train_config(tmp_path, tiny_model_dir, "data=files", f"data.train={empty}"))
+
+    bad_scheme = train_config(
+        tmp_path, tiny_model_dir, "data=files", f"data.train={empty}", "data.scheme=IOX"
+    )
+    with pytest.raises(ValueError, match="IOX"):
+        train_run(bad_scheme)
+
+    too_long = train_config(tmp_path, tiny_model_dir, "window.max_length=4096")
+    with pytest.raises(ValueError, match="4096"):
+        train_run(too_long)
+    assert not (tmp_path / "run" / "checkpoints").exists()
