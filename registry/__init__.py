@@ -1,0 +1,40 @@
+"""``python -m registry``: register, promote (gated), roll back and list model versions.
+
+Importing this package does not import MLflow; the functions do, when called.
+"""
+
+from registry.core import (
+    CHALLENGER,
+    CHAMPION,
+    PREVIOUS,
+    ChecksumMismatch,
+    Decision,
+    PromotionRefused,
+    RegistrationError,
+    RegistryError,
+    RegistryUnreachable,
+    list_versions,
+    promote,
+    register_bundle,
+    rescore_version,
+    rollback,
+    verify_version,
+)
+
+__all__ = [
+    "CHALLENGER",
+    "CHAMPION",
+    "PREVIOUS",
+    "ChecksumMismatch",
+    "Decision",
+    "PromotionRefused",
+    "RegistrationError",
+    "RegistryError",
+    "RegistryUnreachable",
+    "list_versions",
+    "promote",
+    "register_bundle",
+    "rescore_version",
+    "rollback",
+    "verify_version",
+]

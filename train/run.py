@@ -271,7 +271,9 @@ def run(cfg: DictConfig, callbacks: list[Any] | None = None) -> dict[str, float]
             tracking.log_metrics(figures)
             for path in paths:
                 tracking.log_artifacts(path, "evaluation")
-            tracking.log_artifacts(bundle_dir, "bundle")
+            version = register_or_keep(cfg, bundle_dir, run_id)
+            if version is not None:
+                figures["registered_version"] = version
         print(format_report(report))
         print(
             f"\nbundle: {bundle_dir}\ntest entity F1 {figures['test_f1']:.3f} "
@@ -281,6 +283,40 @@ def run(cfg: DictConfig, callbacks: list[Any] | None = None) -> dict[str, float]
         if run_id:
             figures["mlflow_run"] = run_id  # type: ignore[assignment]
     return figures
+
+
+def register_or_keep(cfg: DictConfig, bundle_dir: Path, run_id: str) -> int | None:
+    """Register the bundle as a new version (alias ``challenger``), or keep it as an artifact.
+
+    A registry failure does not lose the trained model: the bundle stays on disk and in the
+    run's artifacts, and the message says how to register it later.
+    """
+    from registry import RegistryError, register_bundle
+
+    if not cfg.register:
+        tracking.log_artifacts(bundle_dir, "bundle")
+        return None
+    try:
+        return int(
+            register_bundle(
+                bundle_dir,
+                cfg.tracking.uri,
+                cfg.registry.model_name,
+                run_id=run_id,
+                experiment=cfg.tracking.experiment,
+                artifact_location=cfg.tracking.artifact_location,
+            )
+        )
+    except RegistryError as err:
+        log.error(
+            "registration failed (%s); the bundle is kept at %s and in the run's artifacts. "
+            "Register it later: python -m registry action=register bundle=%s",
+            err,
+            bundle_dir,
+            bundle_dir,
+        )
+        tracking.log_artifacts(bundle_dir, "bundle")
+        return None
 
 
 def record_evaluation(bundle_dir: Path, evaluation: dict[str, Any]) -> None:
