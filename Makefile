@@ -25,8 +25,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# The main job on the built-in corpus: train, score on whole documents, register, promote.
+# A promotion the gate refuses (exit 2) is a normal outcome, not a failed demo.
 demo: install
 	$(BIN)/python -m nerkit.corpus
+	$(BIN)/python -m train
+	$(BIN)/python -m registry action=promote || [ $$? -eq 2 ]
+	$(BIN)/python -m registry action=list
+	@echo
+	@echo "Next:"
+	@echo "  $(BIN)/mlflow ui --backend-store-uri sqlite:///mlflow.db   # compare runs and versions"
+	@echo "  $(BIN)/python -m evaluate model=models:/contract-ner@champion"
+	@echo "  $(BIN)/python -m serve                                       # serve the champion"
 
 lint: install
 	$(BIN)/ruff check .

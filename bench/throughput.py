@@ -46,15 +46,25 @@ DEFAULT_LABELS = ["DATE", "JURISDICTION", "MONEY", "ORG", "PERSON"]
 
 
 def corpus_test_documents(n_docs: int, seed: int) -> list[Document]:
-    """The first ``n_docs`` of the built-in corpus' test split."""
-    # Imported by name: the corpus and splits modules are optional for this script.
-    corpus = importlib.import_module("nerkit.corpus")
-    splits = importlib.import_module("nerkit.splits")
-    # The test split is a fraction of the corpus; generate enough for n_docs of it.
-    docs = corpus.generate_corpus(n_docs=max(20, n_docs * 8), seed=seed)
-    parts = splits.split_documents(docs, seed=seed)
-    test = list(parts["test"]) if isinstance(parts, dict) else list(parts[-1])
-    return (test + [d for d in docs if d not in test])[:n_docs]
+    """The first ``n_docs`` of the built-in corpus' test split, as ``conf/data/builtin.yaml``.
+
+    The split is the one training holds out, so a trained bundle is scored on documents it
+    never saw. When the default corpus has fewer test documents, a larger corpus is
+    generated (its first documents are the same, and the extra ones were never trained on).
+    """
+    data = importlib.import_module("nerkit.data")  # optional here: imported by name
+    corpus_size = 60
+
+    def test_split() -> list[Document]:
+        settings = {"source": "builtin", "n_docs": corpus_size, "corpus_seed": seed}
+        settings |= {"split_seed": seed, "dev_ratio": 0.1, "test_ratio": 0.15}
+        return list(data.load_data(settings)["test"])
+
+    test = test_split()
+    while len(test) < n_docs and corpus_size < 100 * n_docs:
+        corpus_size *= 2
+        test = test_split()
+    return test[:n_docs]
 
 
 _ORGS = ["Zorblax", "Quintrel", "Harrow", "Meridian", "Caldera", "Norvik", "Tessaly", "Brightwater"]
@@ -487,8 +497,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--repeats",
         type=int,
-        default=3,
-        help="timed passes per reading; the fastest counts (a shared machine is noisy)",
+        default=1,
+        help="timed passes per reading within a round; the fastest counts",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="rounds through all readings, interleaved so that a busy spell on a shared "
+        "machine hits every reading alike; each reading's fastest round counts",
     )
     parser.add_argument("--no-pipeline", action="store_true", help="skip the HF pipeline")
     parser.add_argument("--matmul-size", type=int, default=0, help="0: 2048 on CPU, 8192 on CUDA")
@@ -503,6 +520,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if args.model and args.random_model:
         parser.error("give --model or --random-model, not both")
     return args
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: how busy the machine was around the run."""
+    try:
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def model_description(args: argparse.Namespace) -> str:
@@ -587,12 +612,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         + f" ({size}x{size}, best of 3 x {reps} products)"
     )
 
-    readings = []
-    for spec in reading_specs(args, precisions):
-        started = time.perf_counter()
-        reading = run_isolated(argv, spec) if not args.in_process else run_reading(args, spec)
-        readings.append(reading)
-        print(f"  {spec}: {reading.seconds:.1f} s ({time.perf_counter() - started:.0f} s in all)")
+    print(f"load average before: {load_average()}")
+    fastest: dict[str, Reading] = {}
+    for round_number in range(1, args.rounds + 1):
+        for spec in reading_specs(args, precisions):
+            started = time.perf_counter()
+            reading = run_isolated(argv, spec) if not args.in_process else run_reading(args, spec)
+            if spec not in fastest or reading.seconds < fastest[spec].seconds:
+                fastest[spec] = reading
+            took = time.perf_counter() - started
+            print(f"  round {round_number} {spec}: {reading.seconds:.1f} s ({took:.0f} s in all)")
+    print(f"load average after: {load_average()}")
+    readings = list(fastest.values())
     baseline = next((r for r in readings if r.reader == "HF pipeline"), None)
     print()
     print(format_table(readings, baseline, rates))
@@ -603,6 +634,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "threads": threads,
             "documents": len(docs),
             "source": source,
+            "rounds": args.rounds,
+            "repeats": args.repeats,
             "window": args.window,
             "overlap": args.overlap,
             "matmul_gflops": rates,

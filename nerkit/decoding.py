@@ -188,26 +188,74 @@ class TagScheme:
 
 def viterbi_bio(log_probs: np.ndarray, scheme: TagScheme) -> np.ndarray:
     """Best valid IOB2 tag-id path through ``(W, T)`` log-probabilities."""
-    n_words, n_tags = log_probs.shape
-    if n_words == 0:
-        return np.zeros(0, dtype=np.int64)
-    greedy = log_probs.argmax(axis=1)
-    if scheme.valid(greedy):
+    return viterbi_bio_many([log_probs], scheme)[0]
+
+
+def viterbi_bio_many(log_probs: Sequence[np.ndarray], scheme: TagScheme) -> list[np.ndarray]:
+    """Best valid IOB2 paths for many documents, stepping through all of them at once.
+
+    The loop over word positions is shared by every document (one numpy step handles
+    the position in all of them), so decoding many documents costs little more than the
+    longest one. Each document's path is computed with exactly the arithmetic it would
+    get alone, so results do not depend on the company a document keeps.
+    """
+    paths: list[np.ndarray] = []
+    pending: list[int] = []
+    for i, lp in enumerate(log_probs):
+        greedy = lp.argmax(axis=1)
         # Each word at its own best tag is the best path when no constraint is broken.
-        return greedy
-    transition = np.where(scheme.allowed, 0.0, -np.inf)
-    score = np.where(scheme.allowed_start, log_probs[0], -np.inf)
-    back = np.zeros((n_words, n_tags), dtype=np.int64)
-    columns = np.arange(n_tags)
-    for w in range(1, n_words):
-        candidates = score[:, None] + transition  # (previous, next)
-        best_previous = candidates.argmax(axis=0)
-        back[w] = best_previous
-        score = candidates[best_previous, columns] + log_probs[w]
-    path = np.empty(n_words, dtype=np.int64)
-    path[-1] = int(score.argmax())
-    for w in range(n_words - 1, 0, -1):
-        path[w - 1] = back[w, path[w]]
+        paths.append(greedy)
+        if not scheme.valid(greedy):
+            pending.append(i)
+    if not pending:
+        return paths
+    n_tags = len(scheme.tags)
+    lengths = np.asarray([len(log_probs[i]) for i in pending])
+    n_docs, n_steps = len(pending), int(lengths.max())
+    emissions = np.zeros((n_docs, n_steps, n_tags))
+    for row, i in enumerate(pending):
+        emissions[row, : lengths[row]] = log_probs[i]
+    transition = np.where(scheme.allowed, 0.0, -np.inf)[None]  # (1, previous, next)
+    score = np.where(scheme.allowed_start[None], emissions[:, 0], -np.inf)
+    ending_at: dict[int, list[int]] = {}
+    for row, n in enumerate(lengths.tolist()):
+        ending_at.setdefault(n - 1, []).append(row)
+    final = np.zeros((n_docs, n_tags))  # each document's scores at its own last word
+    back = np.zeros((n_docs, n_steps, n_tags), dtype=np.int16)
+    for w in range(n_steps):
+        if w > 0:
+            candidates = score[:, :, None] + transition  # (doc, previous, next)
+            back[:, w] = candidates.argmax(axis=1)
+            score = candidates.max(axis=1) + emissions[:, w]
+        if w in ending_at:
+            final[ending_at[w]] = score[ending_at[w]]
+    path = _walk_back(back, lengths, final.argmax(axis=1), ending_at)
+    for row, i in enumerate(pending):
+        paths[i] = path[row, : lengths[row]]
+    return paths
+
+
+def _walk_back(
+    back: np.ndarray, lengths: np.ndarray, best_last: np.ndarray, ending_at: dict[int, list[int]]
+) -> np.ndarray:
+    """Paths ``(docs, steps)`` from back-pointers, each from its document's own last word."""
+    n_docs, n_steps, _ = back.shape
+    path = np.zeros((n_docs, n_steps), dtype=np.int64)
+    if n_docs == 1:  # plain integers: much faster than array indexing for one path
+        tag = int(best_last[0])
+        pointers = back[0]
+        out = [0] * n_steps
+        for w in range(n_steps - 1, -1, -1):
+            out[w] = tag
+            tag = int(pointers[w, tag])
+        path[0] = out
+        return path
+    rows = np.arange(n_docs)
+    for w in range(n_steps - 1, -1, -1):
+        if w < n_steps - 1:
+            path[:, w] = back[rows, w + 1, path[:, w + 1]]
+        if w in ending_at:
+            path[ending_at[w], w] = best_last[ending_at[w]]
     return path
 
 
@@ -240,11 +288,32 @@ def decode_entities(
     aggregation: str = "first",
 ) -> list[Entity]:
     """Entities from stitched token probabilities ``(n, T)``; ``text[start:end] == text``."""
-    words = word_probabilities(probs, word_ids, offsets, aggregation)
-    if len(words.probs) == 0:
-        return []
-    log_probs = np.log(np.maximum(words.probs, LOG_FLOOR))
-    path = viterbi_bio(log_probs, scheme)
+    return decode_many([text], [probs], [word_ids], [offsets], scheme, aggregation)[0]
+
+
+def decode_many(
+    texts: Sequence[str],
+    probs: Sequence[np.ndarray],
+    word_ids: Sequence[np.ndarray],
+    offsets: Sequence[np.ndarray],
+    scheme: TagScheme,
+    aggregation: str = "first",
+) -> list[list[Entity]]:
+    """:func:`decode_entities` for many documents, their Viterbi steps taken together."""
+    words = [
+        word_probabilities(p, w, o, aggregation)
+        for p, w, o in zip(probs, word_ids, offsets, strict=True)
+    ]
+    log_probs = [np.log(np.maximum(w.probs, LOG_FLOOR)) for w in words]
+    paths = viterbi_bio_many(log_probs, scheme)
+    return [
+        path_entities(text, w, path, scheme)
+        for text, w, path in zip(texts, words, paths, strict=True)
+    ]
+
+
+def path_entities(text: str, words: Words, path: np.ndarray, scheme: TagScheme) -> list[Entity]:
+    """Entities of one document from its words and their decoded tag path."""
     spans = path_to_word_spans(path, scheme)
     if len(spans) == 0:
         return []

@@ -116,8 +116,8 @@ def limit_cpu_threads() -> int:
     return torch.get_num_threads()
 
 
-def quantize_linear_int8(model: Any) -> Any:
-    """A copy of ``model`` whose ``nn.Linear`` layers run int8 dynamic quantisation."""
+def quantize_linear_int8(model: Any, inplace: bool = False) -> Any:
+    """``model`` (a copy unless ``inplace``) with int8 dynamic quantisation of its Linears."""
     import torch
 
     with warnings.catch_warnings():
@@ -126,4 +126,4 @@ def quantize_linear_int8(model: Any) -> Any:
         warnings.simplefilter("ignore")
         from torch.ao.quantization import quantize_dynamic
 
-        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=False)
+        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=inplace)

@@ -22,7 +22,13 @@ from typing import Any
 
 import numpy as np
 
-from nerkit.decoding import AGGREGATIONS, TagScheme, decode_entities, stitch_windows
+from nerkit.decoding import (
+    AGGREGATIONS,
+    TagScheme,
+    decode_entities,
+    decode_many,
+    stitch_windows,
+)
 from nerkit.devices import (
     check_precision,
     limit_cpu_threads,
@@ -62,6 +68,17 @@ class TokenProbabilities:
     probs: np.ndarray  # (n_tokens, n_tags); tokens no window read are O with certainty
     tokens: int  # tokens read (fewer than the document's when windows are capped)
     windows: int
+
+
+def stitched_reading(
+    tokenized: TokenizedText, ranges: np.ndarray, window_probs: Sequence[np.ndarray], n_tags: int
+) -> TokenProbabilities:
+    """One document's windows stitched into its reading (a document without tokens: empty)."""
+    if len(ranges) == 0:
+        return TokenProbabilities(tokenized, np.zeros((len(tokenized), n_tags)), 0, 0)
+    stitched = stitch_windows(len(tokenized), ranges, window_probs)
+    # Windows start at token 0 and are contiguous, so the last end is what was read.
+    return TokenProbabilities(tokenized, stitched, int(ranges[:, 1].max()), len(ranges))
 
 
 def padded_length(length: int, multiple: int, cap: int) -> int:
@@ -146,7 +163,7 @@ def prepare_model(model: Any, device: Any, precision: str, owned: bool = False) 
     model.eval()
     use_sdpa(model)
     if precision == "int8":
-        return quantize_linear_int8(model.to("cpu")).eval()
+        return quantize_linear_int8(model.to("cpu"), inplace=owned).eval()
     dtype = torch_dtype(precision)
     param = _parameter(model)
     if param is not None and param.dtype != dtype and not owned:
@@ -309,15 +326,10 @@ class Predictor:
         tokenized = tokenize_documents(self.tokenizer, texts)
         ranges, window_probs = self.predict_window_probs(tokenized, progress)
         n_tags = len(self.scheme.tags)
-        out = []
-        for tok, doc_ranges, probs in zip(tokenized, ranges, window_probs, strict=True):
-            if len(doc_ranges) == 0:
-                stitched = np.zeros((len(tok), n_tags))
-            else:
-                stitched = stitch_windows(len(tok), doc_ranges, probs)
-            read = int(np.minimum(doc_ranges[:, 1].max(), len(tok))) if len(doc_ranges) else 0
-            out.append(TokenProbabilities(tok, stitched, read, len(doc_ranges)))
-        return out
+        return [
+            stitched_reading(tok, doc_ranges, probs, n_tags)
+            for tok, doc_ranges, probs in zip(tokenized, ranges, window_probs, strict=True)
+        ]
 
     def decode(self, text: str, reading: TokenProbabilities) -> list[Entity]:
         """Entities of one document from its stitched reading."""
@@ -326,10 +338,24 @@ class Predictor:
             text, reading.probs, tok.word_ids, tok.offsets, self.scheme, self.aggregation
         )
 
+    def decode_many(
+        self, texts: Sequence[str], readings: Sequence[TokenProbabilities]
+    ) -> list[list[Entity]]:
+        """Entities of many documents; the same as :meth:`decode` on each, only faster."""
+        return decode_many(
+            texts,
+            [r.probs for r in readings],
+            [r.tokenized.word_ids for r in readings],
+            [r.tokenized.offsets for r in readings],
+            self.scheme,
+            self.aggregation,
+        )
+
     def predict(self, texts: Sequence[str], progress: bool = False) -> list[DocumentPrediction]:
         """Entities of every text, in input order."""
         readings = self.predict_token_probs(texts, progress)
+        entities = self.decode_many(texts, readings)
         return [
-            DocumentPrediction(self.decode(text, r), r.tokens, r.windows)
-            for text, r in zip(texts, readings, strict=True)
+            DocumentPrediction(found, r.tokens, r.windows)
+            for found, r in zip(entities, readings, strict=True)
         ]

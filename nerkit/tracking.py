@@ -235,6 +235,18 @@ def _not_found(err: Exception) -> bool:
     return code == "INVALID_PARAMETER_VALUE" and "not found" in str(err).lower()
 
 
+def redact_uri(uri: str) -> str:
+    """``uri`` without a password in it (for messages and logs)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def _first_line(err: BaseException) -> str:
     text = str(err).strip().splitlines()
     return f"{type(err).__name__}: {text[0][:300] if text else ''}"
@@ -254,6 +266,7 @@ def registered_version(
     if (alias is None) == (version is None):
         raise ValueError("give exactly one of alias and version")
     what = f"models:/{name}@{alias}" if alias is not None else f"models:/{name}/{version}"
+    where = redact_uri(uri)
     try:
         with _bounded_http():
             client = MlflowClient(tracking_uri=uri, registry_uri=uri)
@@ -263,9 +276,9 @@ def registered_version(
                 mv = client.get_model_version(name, str(version))
     except Exception as err:
         if _not_found(err):
-            raise ModelVersionNotFound(f"{what} does not exist in the registry at {uri}") from err
+            raise ModelVersionNotFound(f"{what} does not exist in the registry at {where}") from err
         raise RegistryUnavailable(
-            f"the registry at {uri} could not resolve {what}: {_first_line(err)}"
+            f"the registry at {where} could not resolve {what}: {_first_line(err)}"
         ) from err
     if str(getattr(mv, "status", "READY")) not in ("READY", "ModelVersionStatus.READY"):
         raise ModelVersionNotFound(f"{what} is v{mv.version}, whose status is {mv.status}")
@@ -300,9 +313,10 @@ def download_registered_bundle(uri: str, name: str, version: str | int, dst: str
     except Exception as err:
         if _not_found(err):
             raise ModelVersionNotFound(
-                f"models:/{name}/{version} does not exist in the registry at {uri}"
+                f"models:/{name}/{version} does not exist in the registry at {redact_uri(uri)}"
             ) from err
         raise RegistryUnavailable(
-            f"downloading models:/{name}/{version} from {uri} failed: {_first_line(err)}"
+            f"downloading models:/{name}/{version} from {redact_uri(uri)} failed: "
+            f"{_first_line(err)}"
         ) from err
     return find_bundle_dir(Path(local))

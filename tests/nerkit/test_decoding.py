@@ -17,6 +17,7 @@ from nerkit.decoding import (
     path_to_word_spans,
     stitch_windows,
     viterbi_bio,
+    viterbi_bio_many,
     window_weights,
     word_probabilities,
 )
@@ -199,3 +200,16 @@ def test_decode_entities_gives_offsets_into_the_text_and_a_score():
 def test_decode_entities_of_nothing():
     empty = np.zeros((0, 2), dtype=np.int64)
     assert decode_entities("", np.zeros((0, 5)), np.zeros(0, dtype=np.int64), empty, SCHEME) == []
+
+
+@given(data=st.data(), lengths=st.lists(st.integers(0, 30), max_size=6))
+@settings(max_examples=60, deadline=None)
+def test_decoding_many_documents_at_once_matches_one_at_a_time(data, lengths):
+    log_probs = []
+    for n in lengths:
+        raw = data.draw(arrays(np.float64, (n, len(TAGS)), elements=st.floats(1e-4, 1.0)))
+        log_probs.append(np.log(raw / raw.sum(axis=1, keepdims=True)) if n else raw)
+    together = viterbi_bio_many(log_probs, SCHEME)
+    alone = [viterbi_bio(lp, SCHEME) for lp in log_probs]
+    assert [p.tolist() for p in together] == [p.tolist() for p in alone]
+    assert all(SCHEME.valid(p) for p in together)

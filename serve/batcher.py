@@ -1,0 +1,417 @@
+"""Dynamic batching: the windows of concurrent requests pooled into forward passes.
+
+One worker thread owns the model device. Requests are tokenised (off the event loop)
+and submitted as jobs: a job is the documents of one request for one model, with their
+window count and token cost (windows x padded length, the unit of the budget). The
+worker takes the oldest job, waits at most ``max_wait_ms`` (from when that job arrived)
+for company, then takes every queued job of the same model, oldest first, while the
+pooled cost stays within ``batch_tokens`` (the first job always goes, however large).
+Their windows are read together by :meth:`nerkit.predictor.Predictor.predict_window_probs`
+(which packs them by padded length), stitched per document, and each job's asyncio
+future is resolved from the worker thread with ``loop.call_soon_threadsafe``: the event
+loop never waits on the model.
+
+* The queue is bounded in windows: :meth:`Batcher.submit` raises :class:`QueueFull` at
+  once (the service answers 429 with ``Retry-After``).
+* A job whose client went away, or whose deadline passed, is dropped before inference
+  (its future is cancelled).
+* An exception inside a batch (an out-of-memory error included) fails only the jobs of
+  that batch, with :class:`BatchFailed`; the worker goes on with the next batch.
+* :meth:`Batcher.call` runs any callable on the worker thread (model warm-up), in queue
+  order, so nothing else touches the device meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from nerkit.predictor import TokenProbabilities, padded_length, stitched_reading
+from nerkit.windows import TokenizedText, document_windows
+
+log = logging.getLogger("serve.batcher")
+
+MAX_RETRY_AFTER_S = 60
+EWMA_WEIGHT = 0.3
+
+
+class QueueFull(Exception):
+    """The queue holds too many windows; try again in ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"the model queue is full; retry in {retry_after} s")
+        self.retry_after = retry_after
+
+
+class ServiceStopping(Exception):
+    """The batcher is stopping: no new work."""
+
+
+class BatchFailed(Exception):
+    """Inference failed for the batch this job was in (other batches are unaffected)."""
+
+    def __init__(self, reason: str, out_of_memory: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.out_of_memory = out_of_memory
+
+
+@dataclass(eq=False)
+class Job:
+    """The documents of one request for one model, waiting to be read."""
+
+    model: Any  # has .predictor (a nerkit Predictor)
+    tokenized: list[TokenizedText]
+    windows: int
+    tokens: int
+    deadline: float  # time.monotonic()
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[list[TokenProbabilities]]
+    enqueued: float = field(default_factory=time.monotonic)
+    cancelled: bool = False
+    cancel_reason: str = "client_gone"
+
+    def cancel(self, reason: str = "client_gone") -> None:
+        """Drop this job if it has not been read yet (``client_gone``, ``deadline``...)."""
+        if not self.cancelled:
+            self.cancel_reason = reason
+        self.cancelled = True
+
+
+@dataclass(eq=False)
+class _Call:
+    fn: Callable[[], Any]
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Any]
+
+
+def _settle(
+    loop: asyncio.AbstractEventLoop,
+    future: asyncio.Future[Any],
+    result: Any = None,
+    error: BaseException | None = None,
+    cancel: bool = False,
+) -> None:
+    """Resolve an asyncio future from the worker thread (never blocks on the loop)."""
+
+    def apply() -> None:
+        if future.done():
+            return
+        if cancel:
+            future.cancel()
+        elif error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
+        loop.call_soon_threadsafe(apply)
+
+
+def is_out_of_memory(err: BaseException) -> bool:
+    try:
+        import torch
+
+        oom = getattr(torch.cuda, "OutOfMemoryError", None)
+        if oom is not None and isinstance(err, oom):
+            return True
+    except ImportError:  # pragma: no cover
+        pass
+    return isinstance(err, MemoryError) or "out of memory" in str(err).lower()
+
+
+def job_size(predictor: Any, tokenized: Sequence[TokenizedText]) -> tuple[int, int]:
+    """``(windows, tokens)`` of documents: tokens are padded rows, the batch budget's unit."""
+    n_special = predictor.special.count
+    windows = tokens = 0
+    for tok in tokenized:
+        ranges = document_windows(len(tok), predictor.window, n_special, predictor.max_windows)
+        windows += len(ranges)
+        for start, end in ranges.tolist():
+            tokens += padded_length(
+                end - start + n_special, predictor.pad_multiple, predictor.window.max_length
+            )
+    return windows, tokens
+
+
+def read_documents(predictor: Any, tokenized: Sequence[TokenizedText]) -> list[TokenProbabilities]:
+    """Window, read, and stitch already tokenised documents (one pooled call), exactly as
+    :meth:`nerkit.predictor.Predictor.predict_token_probs` does after tokenising."""
+    ranges, window_probs = predictor.predict_window_probs(tokenized)
+    n_tags = len(predictor.tags)
+    return [
+        stitched_reading(tok, doc_ranges, probs, n_tags)
+        for tok, doc_ranges, probs in zip(tokenized, ranges, window_probs, strict=True)
+    ]
+
+
+class Batcher:
+    """The model worker thread and its bounded queue of jobs."""
+
+    def __init__(
+        self,
+        batch_tokens: int,
+        max_wait_ms: float,
+        max_queue_windows: int,
+        metrics: Any = None,
+        reader: Callable[[Any, Sequence[TokenizedText]], list[TokenProbabilities]] = read_documents,
+    ) -> None:
+        self.batch_tokens = int(batch_tokens)
+        self.max_wait_s = float(max_wait_ms) / 1000.0
+        self.max_queue_windows = int(max_queue_windows)
+        self.metrics = metrics
+        self.reader = reader
+        self._cond = threading.Condition()
+        self._queue: collections.deque[Job | _Call] = collections.deque()
+        self._pending_windows = 0
+        self._pending_tokens = 0
+        self._pending_docs = 0
+        self._admitted = 0  # documents admitted, still being tokenised
+        self._tokens_per_s = 0.0
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+        self.batches = 0  # batches read so far (tests and figures)
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="nerkit-model-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Fail what is still queued (ServiceStopping), let the current batch end, join."""
+        with self._cond:
+            self._stopping = True
+            left = list(self._queue)
+            self._queue.clear()
+            self._pending_windows = self._pending_tokens = self._pending_docs = 0
+            self._cond.notify_all()
+        for item in left:
+            if isinstance(item, Job):
+                self._count_rejected("shutdown", len(item.tokenized))
+            _settle(item.loop, item.future, error=ServiceStopping("the service is shutting down"))
+        self._update_gauges()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive() and not self._stopping
+
+    # --- submitting ----------------------------------------------------------------------
+
+    @property
+    def pending_windows(self) -> int:
+        return self._pending_windows
+
+    def has_room(self) -> bool:
+        """Whether a new request may start (queued windows plus admitted documents)."""
+        return self._pending_windows + self._admitted < self.max_queue_windows
+
+    def admit(self, documents: int) -> None:
+        """Reserve room for documents about to be tokenised (at least a window each), so an
+        overload is refused up front rather than after tokenising; QueueFull when full.
+        Call :meth:`release` once they are submitted (or abandoned)."""
+        with self._cond:
+            taken = self._pending_windows + self._admitted
+            if taken and taken + documents > self.max_queue_windows:
+                self._count_rejected("queue_full", documents)
+                raise QueueFull(self.retry_after())
+            self._admitted += documents
+
+    def release(self, documents: int) -> None:
+        with self._cond:
+            self._admitted = max(0, self._admitted - documents)
+
+    def retry_after(self) -> int:
+        """Seconds until the queue has likely drained, from the recent reading speed."""
+        speed = self._tokens_per_s
+        if speed <= 0:
+            return 1
+        return max(1, min(MAX_RETRY_AFTER_S, math.ceil(self._pending_tokens / speed)))
+
+    def submit(self, model: Any, tokenized: list[TokenizedText], deadline: float) -> Job:
+        """Queue documents for ``model`` (call from the event loop); QueueFull when full."""
+        loop = asyncio.get_running_loop()
+        windows, tokens = job_size(model.predictor, tokenized)
+        job = Job(model, tokenized, windows, tokens, deadline, loop, loop.create_future())
+        with self._cond:
+            if self._stopping:
+                raise ServiceStopping("the service is shutting down")
+            if self._pending_windows and self._pending_windows + windows > self.max_queue_windows:
+                self._count_rejected("queue_full", len(tokenized))
+                raise QueueFull(self.retry_after())
+            self._queue.append(job)
+            self._pending_windows += windows
+            self._pending_tokens += tokens
+            self._pending_docs += len(tokenized)
+            self._cond.notify_all()
+        self._update_gauges()
+        return job
+
+    async def call(self, fn: Callable[[], Any]) -> Any:
+        """Run ``fn`` on the worker thread, in queue order; its result (or exception)."""
+        loop = asyncio.get_running_loop()
+        item = _Call(fn, loop, loop.create_future())
+        with self._cond:
+            if self._stopping or self._thread is None:
+                raise ServiceStopping("the model worker is not running")
+            self._queue.append(item)
+            self._cond.notify_all()
+        return await item.future
+
+    # --- the worker ------------------------------------------------------------------------
+
+    def _same_model_tokens(self, model: Any) -> int:
+        return sum(j.tokens for j in self._queue if isinstance(j, Job) and j.model is model)
+
+    def _take(self, head: Job) -> list[Job]:
+        """Jobs of head's model, oldest first, within the token budget (head always)."""
+        taken: list[Job] = []
+        kept: collections.deque[Job | _Call] = collections.deque()
+        tokens = 0
+        full = False
+        for item in self._queue:
+            if (
+                not full
+                and isinstance(item, Job)
+                and item.model is head.model
+                and (not taken or tokens + item.tokens <= self.batch_tokens)
+            ):
+                taken.append(item)
+                tokens += item.tokens
+                full = tokens >= self.batch_tokens
+            else:
+                kept.append(item)
+        self._queue = kept
+        for job in taken:
+            self._pending_windows -= job.windows
+            self._pending_tokens -= job.tokens
+            self._pending_docs -= len(job.tokenized)
+        return taken
+
+    def _next(self) -> list[Job] | _Call | None:
+        """Block until there is work: a call, or a batch of jobs (None: stop)."""
+        with self._cond:
+            while not self._queue:
+                if self._stopping:
+                    return None
+                self._cond.wait()
+            head = self._queue[0]
+            if isinstance(head, _Call):
+                self._queue.popleft()
+                return head
+            wait_until = head.enqueued + self.max_wait_s
+            while not self._stopping and self._same_model_tokens(head.model) < self.batch_tokens:
+                remaining = wait_until - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._cond.wait(remaining)
+            if not self._queue or self._queue[0] is not head:  # stop() emptied the queue
+                return []
+            return self._take(head)
+
+    def _run(self) -> None:
+        while True:
+            work = self._next()
+            if work is None:
+                return
+            if isinstance(work, _Call):
+                try:
+                    result = work.fn()
+                except BaseException as err:
+                    _settle(work.loop, work.future, error=err)
+                else:
+                    _settle(work.loop, work.future, result=result)
+                continue
+            if work:
+                self._update_gauges()
+                self._process(work)
+
+    def _process(self, jobs: list[Job]) -> None:
+        now = time.monotonic()
+        live: list[Job] = []
+        for job in jobs:
+            if job.cancelled or job.future.done():
+                self._count_rejected(job.cancel_reason, len(job.tokenized))
+                _settle(job.loop, job.future, cancel=True)
+            elif now > job.deadline:
+                self._count_rejected("deadline", len(job.tokenized))
+                _settle(job.loop, job.future, cancel=True)
+            else:
+                live.append(job)
+        if not live:
+            return
+        predictor = live[0].model.predictor
+        tokenized = [t for job in live for t in job.tokenized]
+        started = time.perf_counter()
+        try:
+            readings = self.reader(predictor, tokenized)
+        except Exception as err:
+            oom = is_out_of_memory(err)
+            lines = str(err).strip().splitlines()
+            reason = f"{type(err).__name__}: {lines[0][:300] if lines else ''}"
+            log.error(
+                "inference failed for a batch of %d document(s) in %d request(s): %s",
+                len(tokenized),
+                len(live),
+                reason,
+            )
+            if oom:
+                self._free_device_memory()
+            for job in live:
+                self._count_rejected("batch_failed", len(job.tokenized))
+                _settle(job.loop, job.future, error=BatchFailed(reason, out_of_memory=oom))
+            return
+        elapsed = max(time.perf_counter() - started, 1e-9)
+        self.batches += 1
+        position = 0
+        for job in live:
+            count = len(job.tokenized)
+            _settle(job.loop, job.future, result=readings[position : position + count])
+            position += count
+        tokens_read = sum(r.tokens for r in readings)
+        windows = sum(r.windows for r in readings)
+        speed = sum(job.tokens for job in live) / elapsed
+        self._tokens_per_s = (
+            speed
+            if self._tokens_per_s <= 0
+            else (1 - EWMA_WEIGHT) * self._tokens_per_s + EWMA_WEIGHT * speed
+        )
+        if self.metrics is not None:
+            self.metrics.batch_documents.observe(len(tokenized))
+            self.metrics.batch_windows.observe(windows)
+            self.metrics.batch_seconds.observe(elapsed)
+            self.metrics.tokens.inc(tokens_read)
+            self.metrics.tokens_per_second.set(tokens_read / elapsed)
+
+    @staticmethod
+    def _free_device_memory() -> None:
+        try:
+            import torch
+
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
+        except Exception:  # pragma: no cover - best effort
+            pass
+
+    def _count_rejected(self, reason: str, documents: int) -> None:
+        if self.metrics is not None:
+            self.metrics.rejected.labels(reason).inc(documents)
+
+    def _update_gauges(self) -> None:
+        if self.metrics is not None:
+            self.metrics.queue_windows.set(self._pending_windows)
+            self.metrics.queue_documents.set(self._pending_docs)

@@ -1,0 +1,89 @@
+"""conf/serve.yaml through Hydra (with the structured schema) into the runtime Settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+from hydra.core.config_store import ConfigStore
+from hydra.errors import ConfigCompositionException
+from omegaconf.errors import ValidationError
+
+from serve.settings import ServeStageSettings, Settings, SlotSpec, check_alias
+
+CONF = Path(__file__).resolve().parents[2] / "conf"
+
+
+def composed(*overrides: str):
+    ConfigStore.instance().store(name="serve_schema", node=ServeStageSettings)
+    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
+        return compose("serve", overrides=list(overrides))
+
+
+def test_defaults_serve_the_champion_of_the_registered_model():
+    settings = Settings.from_config(composed(), env={})
+    (slot,) = settings.models
+    assert (slot.name, slot.alias, slot.bundle) == ("contract-ner", "champion", None)
+    assert settings.tracking_uri == "sqlite:///mlflow.db"
+    assert settings.device == "auto" and settings.precision == "fp32"
+    assert settings.kb is not None and settings.kb["organisations"].endswith("organisations.csv")
+    assert len(settings.postprocess_rules) == 3
+    assert settings.open
+
+
+def test_overrides_bundle_and_keys_from_the_environment(tmp_path):
+    cfg = composed(f"serve.bundle={tmp_path}", "registry.model_name=other", "serve.max_chars=10")
+    env = {"NERKIT_API_KEY": "p-key", "NERKIT_ADMIN_KEY": "a-key"}
+    settings = Settings.from_config(cfg, env=env)
+    assert settings.models[0].bundle == tmp_path
+    assert settings.models[0].name == "other"
+    assert settings.max_chars == 10
+    assert settings.api_key is not None and settings.api_key.get_secret_value() == "p-key"
+    described = str(settings.describe()) + repr(settings)
+    assert "p-key" not in described and "a-key" not in described
+    assert settings.describe()["api_key"] == "set"
+    assert Settings.from_config(cfg, env={"NERKIT_API_KEY": ""}).api_key is None
+
+
+def test_a_misspelt_key_fails_at_start_up():
+    with pytest.raises((ConfigCompositionException, ValidationError)):
+        composed("serve.batch_tokenz=3")
+    with pytest.raises((ConfigCompositionException, ValidationError)):
+        composed("serve.batch_tokens=lots")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"merge": "vote"},
+        {"precision": "fp8"},
+        {"batch_tokens": 0},
+        {"models": ()},
+        {"models": (SlotSpec(name="a"), SlotSpec(name="a"))},
+    ],
+)
+def test_bad_settings_are_refused(bad):
+    with pytest.raises(ValueError):
+        Settings(**bad)
+
+
+@pytest.mark.parametrize(
+    "alias", ["models:/x@champion", "../x", "", "a b", "file:///tmp", "1st", "x" * 65]
+)
+def test_aliases_are_plain_names(alias):
+    with pytest.raises(ValueError):
+        check_alias(alias)
+    with pytest.raises(ValueError):
+        SlotSpec(alias=alias)
+
+
+def test_the_entry_point_is_thin():
+    import serve.__main__ as entry
+
+    assert callable(entry.run) and callable(entry.main)
+
+
+def test_passwords_in_the_tracking_uri_are_not_logged():
+    settings = Settings(tracking_uri="https://bob:s3cret@mlflow.example:5000/path")
+    assert settings.describe()["tracking_uri"] == "https://bob:***@mlflow.example:5000/path"
