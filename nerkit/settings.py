@@ -44,9 +44,9 @@ class DataSettings:
 
 @dataclass
 class TrainerSettings:
-    epochs: float = 4.0
-    learning_rate: float = 5e-5
-    batch_size: int = 16
+    epochs: float = 3.0
+    learning_rate: float = 3e-4
+    batch_size: int = 8
     eval_batch_tokens: int = 16384
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
