@@ -7,8 +7,8 @@
 #   N_DOCS=16 BUDGETS=16384,65536 bench/gpu.sh
 #
 # Settings (environment): PYTHON, DEVICE (cuda), PRECISION (bf16), BUDGETS, N_DOCS,
-# REPEATS, ROUNDS, WINDOW, OVERLAP. Each model is given at most 140 s, so the script
-# ends within 5 minutes.
+# REPEATS, ROUNDS, WINDOW, OVERLAP, COMPILE (1: also torch.compile; slower to start).
+# Each model is given at most 140 s, so the script ends within 5 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,7 +38,7 @@ for model in minilm bert-base; do
     timeout 140 "$PYTHON" -m bench.throughput ${extra[@]+"${extra[@]}"} --in-process \
         --device "$DEVICE" --precision "$PRECISION" --batch-tokens "$BUDGETS" \
         --n-docs "$N_DOCS" --repeats "$REPEATS" --rounds "$ROUNDS" \
-        --window "$WINDOW" --overlap "$OVERLAP" \
+        --window "$WINDOW" --overlap "$OVERLAP" ${COMPILE:+--compile} \
         --json "$out/$model.json" || echo "($model did not finish: exit $?)"
 done
 
@@ -59,7 +59,7 @@ for name in ("minilm", "bert-base"):
         gflops = r.get("forward_gflops")
         ratio = r.get("vs_pipeline")
         print(
-            f"{run['model'][:30]:<30} {r['batch_tokens'] or 'pipeline':>9} "
+            f"{run['model'][:30]:<30} {r['batch_tokens'] or 'HF fp32':>9} "
             f"{r['word_pieces_per_second']:>10.0f} "
             f"{(f'{gflops:.0f}' if gflops else '-'):>11} "
             f"{(f'{gflops / rate:.0%}' if gflops else '-'):>9} "

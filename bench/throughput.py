@@ -1,6 +1,7 @@
 """Throughput of the nerkit engine against the Hugging Face pipeline, on one machine.
 
-    python -m bench.throughput --n-docs 6 --precision fp32,bf16,int8
+    python -m bench.throughput --n-docs 6 --precision fp32,bf16,int8 --batch-tokens 2048
+    python -m bench.throughput --model path/to/bundle --rounds 3 --compile
 
 Both read the same long documents with the same weights, the same window length and the
 same overlap (the pipeline as ``pipeline("token-classification",
@@ -13,11 +14,16 @@ forward GFLOP/s as a fraction of it.
 The model is a bundle folder (``--model``), a randomly initialised bert-base-sized model
 (``--random-model bert-base``) or, by default, the bundled MiniLM with a random head. The
 documents are the built-in corpus' test split or any labelled file (``--data``).
+
+On a shared machine timings wander: each reading runs in its own process (so its peak
+memory is its own), the readings are interleaved over ``--rounds`` and each keeps its
+fastest round; the load average before and after is printed beside the figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import json
 import math
@@ -120,8 +126,9 @@ def synthetic_contracts(n_docs: int, seed: int, words_per_doc: int = 6000) -> li
     return docs
 
 
+@functools.lru_cache(maxsize=4)
 def load_benchmark_documents(data: str | None, n_docs: int, seed: int) -> tuple[list, str]:
-    """Documents and where they came from."""
+    """Documents and where they came from (generated or read once per process)."""
     if data:
         from nerkit.formats import load_documents
 
@@ -336,6 +343,7 @@ def run_engine(
     args: argparse.Namespace,
     precision: str,
     batch_tokens: int,
+    compiled: bool = False,
 ) -> Reading:
     from nerkit.predictor import Predictor
     from nerkit.windows import WindowConfig
@@ -349,8 +357,10 @@ def run_engine(
         device=args.device,
         precision=precision,
         batch_tokens=batch_tokens,
+        compile=compiled,
     )
-    # Warm-up on a whole document, so kernels for full batches are chosen before timing.
+    # Warm-up on a whole document, so kernels for full batches are chosen (and, with
+    # compile, compiled) before timing.
     predictor.predict([docs[0].text])
     texts = [d.text for d in docs]
     reset_gpu_peak(predictor.device)
@@ -367,7 +377,7 @@ def run_engine(
     flops = forward_flops(mut.model.config, lengths, body_parameters(mut.model))
     return Reading(
         reader="nerkit engine",
-        precision=precision,
+        precision=f"{precision}+compile" if compiled else precision,
         batch_tokens=batch_tokens,
         seconds=seconds,
         word_pieces=sum(p.tokens for p in predictions),
@@ -449,7 +459,7 @@ def run_pipeline(
 
 def format_table(readings: Sequence[Reading], baseline: Reading | None, rates: dict) -> str:
     head = (
-        f"{'reader':<14} {'prec':<5} {'batch tok':>9} {'wp/s':>9} {'docs/s':>7} "
+        f"{'reader':<14} {'precision':<12} {'batch tok':>9} {'wp/s':>9} {'docs/s':>7} "
         f"{'peak RSS MiB':>12} {'exact F1':>8} {'x pipeline':>10} {'fwd GFLOP/s':>11} "
         f"{'of matmul':>9}"
     )
@@ -460,11 +470,11 @@ def format_table(readings: Sequence[Reading], baseline: Reading | None, rates: d
             if baseline is not None
             else "-"
         )
-        rate = rates.get("bf16" if r.precision in ("bf16", "fp16") else "fp32")
+        rate = rates.get("bf16" if r.precision.startswith(("bf16", "fp16")) else "fp32")
         fraction = f"{r.forward_gflops / rate:.0%}" if r.forward_gflops and rate else "-"
         gflops = f"{r.forward_gflops:.1f}" if r.forward_gflops else "-"
         lines.append(
-            f"{r.reader:<14} {r.precision:<5} {r.batch_tokens or '-':>9} "
+            f"{r.reader:<14} {r.precision:<12} {r.batch_tokens or '-':>9} "
             f"{r.word_pieces_per_second:>9.0f} {r.documents_per_second:>7.3f} "
             f"{r.peak_rss_mib:>12.0f} {r.f1:>8.3f} {ratio:>10} {gflops:>11} {fraction:>9}"
         )
@@ -491,7 +501,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--precision", default="fp32,bf16,int8", help="comma-separated engine precisions"
     )
     parser.add_argument(
-        "--batch-tokens", default="8192", help="comma-separated token budgets per batch"
+        "--batch-tokens",
+        default="2048",
+        help="comma-separated token budgets per batch (default 2048: a small CPU's caches "
+        "favour small batches; GPUs want 16384 or more)",
     )
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     parser.add_argument(
@@ -508,6 +521,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "machine hits every reading alike; each reading's fastest round counts",
     )
     parser.add_argument("--no-pipeline", action="store_true", help="skip the HF pipeline")
+    parser.add_argument(
+        "--compile",
+        action="store_true",
+        help="also read with torch.compile (fp32/bf16/fp16; compiling is not timed)",
+    )
     parser.add_argument("--matmul-size", type=int, default=0, help="0: 2048 on CPU, 8192 on CUDA")
     parser.add_argument(
         "--in-process",
@@ -539,22 +557,55 @@ def model_description(args: argparse.Namespace) -> str:
 
 
 def reading_specs(args: argparse.Namespace, precisions: Sequence[str]) -> list[str]:
-    """``pipeline`` and ``engine:<precision>:<batch tokens>`` for every reading asked for."""
+    """``pipeline`` and ``engine:<precision>:<batch tokens>[:compile]`` for every reading."""
     budgets = [int(b) for b in args.batch_tokens.split(",") if b.strip()]
     specs = [] if args.no_pipeline else ["pipeline"]
     specs += [f"engine:{p}:{b}" for p in precisions for b in budgets]
+    if args.compile:
+        specs += [f"engine:{p}:{b}:compile" for p in precisions if p != "int8" for b in budgets]
     return specs
 
 
+def matmul_rates(args: argparse.Namespace, device: Any) -> dict[str, float]:
+    """fp32 (and bf16 where the device runs it) matmul GFLOP/s on ``device``."""
+    import torch
+
+    from nerkit.devices import check_precision
+
+    size = args.matmul_size or (8192 if device.type == "cuda" else 2048)
+    reps = 20 if device.type == "cuda" else 5
+    rates = {"fp32": matmul_gflops(torch.float32, device, size, reps)}
+    try:
+        check_precision("bf16", device)
+        rates["bf16"] = matmul_gflops(torch.bfloat16, device, size, reps)
+    except ValueError:
+        pass
+    return rates
+
+
+def format_rates(rates: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:.1f} GFLOP/s" for k, v in rates.items())
+
+
 def run_reading(args: argparse.Namespace, spec: str) -> Reading:
-    """One reading, in this process."""
+    """One reading, in this process, with the matmul rate measured just before it.
+
+    On a shared machine the rate of the moment varies; the report divides by the best
+    rate seen during the whole run, the closest to what the hardware can do.
+    """
+    from nerkit.devices import resolve_device
+
     docs, _ = load_benchmark_documents(args.data, args.n_docs, args.seed)
     labels = sorted({s.label for d in docs for s in d.spans}) or DEFAULT_LABELS
     mut = load_model_under_test(args, labels)
+    rates = matmul_rates(args, resolve_device(args.device))
     if spec == "pipeline":
-        return run_pipeline(mut, docs, args)
-    _, precision, budget = spec.split(":")
-    return run_engine(mut, docs, args, precision, int(budget))
+        reading = run_pipeline(mut, docs, args)
+    else:
+        _, precision, budget, *options = spec.split(":")
+        reading = run_engine(mut, docs, args, precision, int(budget), "compile" in options)
+    reading.extra["matmul_gflops"] = rates
+    return reading
 
 
 def run_isolated(argv: Sequence[str], spec: str) -> Reading:
@@ -592,25 +643,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValueError as err:
             print(f"skipping {precision}: {err}")
     docs, source = load_benchmark_documents(args.data, args.n_docs, args.seed)
-    size = args.matmul_size or (8192 if device.type == "cuda" else 2048)
-    reps = 20 if device.type == "cuda" else 5
-    rates = {"fp32": matmul_gflops(torch.float32, device, size, reps)}
-    try:
-        check_precision("bf16", device)
-        rates["bf16"] = matmul_gflops(torch.bfloat16, device, size, reps)
-    except ValueError:
-        pass
+    rates = matmul_rates(args, device)
     characters = sum(len(d.text) for d in docs)
     print(
         f"model: {model_description(args)}; device: {device} ({threads} CPU threads); "
         f"window {args.window}, overlap {args.overlap}"
     )
     print(f"documents: {len(docs)} from {source} ({characters} characters)")
-    print(
-        "matmul rate: "
-        + ", ".join(f"{k} {v:.1f} GFLOP/s" for k, v in rates.items())
-        + f" ({size}x{size}, best of 3 x {reps} products)"
-    )
+    print("matmul rate at start: " + format_rates(rates))
 
     print(f"load average before: {load_average()}")
     fastest: dict[str, Reading] = {}
@@ -620,11 +660,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             reading = run_isolated(argv, spec) if not args.in_process else run_reading(args, spec)
             if spec not in fastest or reading.seconds < fastest[spec].seconds:
                 fastest[spec] = reading
+            for kind, rate in reading.extra.get("matmul_gflops", {}).items():
+                rates[kind] = max(rates.get(kind, 0.0), rate)
             took = time.perf_counter() - started
             print(f"  round {round_number} {spec}: {reading.seconds:.1f} s ({took:.0f} s in all)")
     print(f"load average after: {load_average()}")
     readings = list(fastest.values())
     baseline = next((r for r in readings if r.reader == "HF pipeline"), None)
+    print("matmul rate, best seen during the run: " + format_rates(rates))
     print()
     print(format_table(readings, baseline, rates))
     if args.json:

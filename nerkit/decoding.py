@@ -22,7 +22,10 @@ highest).
 
 Decoding (:func:`viterbi_bio`). The most probable IOB2 tag sequence over the words'
 log-probabilities with the invalid transitions forbidden: ``I-X`` may only follow ``B-X``
-or ``I-X``, and may not start the document. Entities get character offsets into the
+or ``I-X``, and may not start the document. Where the per-word best tags already obey
+the rules they are the answer; elsewhere only the stretch around a broken rule is decoded
+(:func:`segment_starts`), the stretches of many documents in one loop over positions
+(:func:`viterbi_pieces`). Entities get character offsets into the
 original text (start of the first token of the first word, end of the last token of the
 last word) and a score, the mean probability of the chosen tags over the entity's words.
 """
@@ -153,6 +156,8 @@ class TagScheme:
     is_inside: np.ndarray  # (T,) bool
     allowed: np.ndarray  # (T, T) bool, allowed[previous, next]
     allowed_start: np.ndarray  # (T,) bool
+    inside_ids: np.ndarray  # ids of the I- tags
+    begin_ids: np.ndarray  # id of the B- tag of each I- tag (-1 when the tag set lacks it)
 
     @classmethod
     def from_tags(cls, tags: Sequence[str]) -> TagScheme:
@@ -176,7 +181,14 @@ class TagScheme:
         same_type = lab[:, None] == lab[None, :]
         # I-X may follow only B-X or I-X; everything else may follow anything.
         allowed = ~is_inside[None, :] | ((is_begin | is_inside)[:, None] & same_type)
-        return cls(tags, tuple(labels), is_begin, is_inside, allowed, ~is_inside)
+        inside_ids = np.flatnonzero(is_inside)
+        begin_of = {
+            label: i for i, (b, label) in enumerate(zip(is_begin, labels, strict=True)) if b
+        }
+        begin_ids = np.asarray([begin_of.get(labels[i], -1) for i in inside_ids], dtype=np.int64)
+        return cls(
+            tags, tuple(labels), is_begin, is_inside, allowed, ~is_inside, inside_ids, begin_ids
+        )
 
     def valid(self, path: Sequence[int] | np.ndarray) -> bool:
         """Whether a tag-id sequence obeys IOB2."""
@@ -191,72 +203,98 @@ def viterbi_bio(log_probs: np.ndarray, scheme: TagScheme) -> np.ndarray:
     return viterbi_bio_many([log_probs], scheme)[0]
 
 
-def viterbi_bio_many(log_probs: Sequence[np.ndarray], scheme: TagScheme) -> list[np.ndarray]:
-    """Best valid IOB2 paths for many documents, stepping through all of them at once.
+def segment_starts(log_probs: np.ndarray, scheme: TagScheme) -> np.ndarray:
+    """Words where the best path may be cut without changing it, as a boolean mask.
 
-    The loop over word positions is shared by every document (one numpy step handles
-    the position in all of them), so decoding many documents costs little more than the
-    longest one. Each document's path is computed with exactly the arithmetic it would
-    get alone, so results do not depend on the company a document keeps.
+    From ``B-X`` and from ``I-X`` exactly the same tags may follow, so at a word where
+    every ``B-X`` is strictly more probable than its ``I-X``, the best path from that word
+    on never starts with an ``I-`` tag, whatever comes before. The best path of the whole
+    document is then the best paths of the pieces between such words, each starting
+    fresh. Decoding pieces instead of whole documents keeps the Viterbi loop short.
+    """
+    n_words = len(log_probs)
+    if not len(scheme.inside_ids):
+        return np.ones(n_words, dtype=bool)
+    if (scheme.begin_ids < 0).any():  # an I- tag without its B-: no safe cut but the start
+        starts = np.zeros(n_words, dtype=bool)
+    else:
+        starts = np.all(log_probs[:, scheme.begin_ids] > log_probs[:, scheme.inside_ids], axis=1)
+    starts[:1] = True
+    return starts
+
+
+def viterbi_bio_many(log_probs: Sequence[np.ndarray], scheme: TagScheme) -> list[np.ndarray]:
+    """Best valid IOB2 paths for many documents.
+
+    Each word starts at its own best tag (the greedy path). Only the pieces of a document
+    (see :func:`segment_starts`) where the greedy path breaks a rule go through Viterbi,
+    all such pieces of all documents together (:func:`viterbi_pieces`). A document's
+    path depends on nothing but its own probabilities.
     """
     paths: list[np.ndarray] = []
-    pending: list[int] = []
-    for i, lp in enumerate(log_probs):
+    pieces: list[np.ndarray] = []
+    places: list[tuple[int, int, int]] = []  # (document, start, end) of each piece
+    for doc, lp in enumerate(log_probs):
         greedy = lp.argmax(axis=1)
-        # Each word at its own best tag is the best path when no constraint is broken.
         paths.append(greedy)
-        if not scheme.valid(greedy):
-            pending.append(i)
-    if not pending:
-        return paths
-    n_tags = len(scheme.tags)
-    lengths = np.asarray([len(log_probs[i]) for i in pending])
-    n_docs, n_steps = len(pending), int(lengths.max())
-    emissions = np.zeros((n_docs, n_steps, n_tags))
-    for row, i in enumerate(pending):
-        emissions[row, : lengths[row]] = log_probs[i]
-    transition = np.where(scheme.allowed, 0.0, -np.inf)[None]  # (1, previous, next)
-    score = np.where(scheme.allowed_start[None], emissions[:, 0], -np.inf)
-    ending_at: dict[int, list[int]] = {}
-    for row, n in enumerate(lengths.tolist()):
-        ending_at.setdefault(n - 1, []).append(row)
-    final = np.zeros((n_docs, n_tags))  # each document's scores at its own last word
-    back = np.zeros((n_docs, n_steps, n_tags), dtype=np.int16)
-    for w in range(n_steps):
-        if w > 0:
-            candidates = score[:, :, None] + transition  # (doc, previous, next)
-            back[:, w] = candidates.argmax(axis=1)
-            score = candidates.max(axis=1) + emissions[:, w]
-        if w in ending_at:
-            final[ending_at[w]] = score[ending_at[w]]
-    path = _walk_back(back, lengths, final.argmax(axis=1), ending_at)
-    for row, i in enumerate(pending):
-        paths[i] = path[row, : lengths[row]]
+        if len(greedy) == 0:
+            continue
+        broken = np.flatnonzero(~scheme.allowed[greedy[:-1], greedy[1:]]) + 1
+        if not scheme.allowed_start[greedy[0]]:
+            broken = np.r_[0, broken]
+        if len(broken) == 0:
+            continue  # each word at its own best tag is the best path
+        bounds = np.flatnonzero(segment_starts(lp, scheme))
+        piece_of = np.searchsorted(bounds, broken, side="right") - 1
+        ends = np.r_[bounds[1:], len(lp)]
+        for piece in np.unique(piece_of).tolist():
+            start, end = int(bounds[piece]), int(ends[piece])
+            pieces.append(lp[start:end])
+            places.append((doc, start, end))
+    for (doc, start, end), path in zip(places, viterbi_pieces(pieces, scheme), strict=True):
+        paths[doc][start:end] = path
     return paths
 
 
-def _walk_back(
-    back: np.ndarray, lengths: np.ndarray, best_last: np.ndarray, ending_at: dict[int, list[int]]
-) -> np.ndarray:
-    """Paths ``(docs, steps)`` from back-pointers, each from its document's own last word."""
-    n_docs, n_steps, _ = back.shape
-    path = np.zeros((n_docs, n_steps), dtype=np.int64)
-    if n_docs == 1:  # plain integers: much faster than array indexing for one path
-        tag = int(best_last[0])
-        pointers = back[0]
-        out = [0] * n_steps
-        for w in range(n_steps - 1, -1, -1):
-            out[w] = tag
-            tag = int(pointers[w, tag])
-        path[0] = out
-        return path
-    rows = np.arange(n_docs)
+def viterbi_pieces(log_probs: Sequence[np.ndarray], scheme: TagScheme) -> list[np.ndarray]:
+    """Viterbi over many sequences at once, each with exactly the arithmetic it gets alone.
+
+    The loop over word positions is shared: one numpy step advances every sequence still
+    running. Sequences are sorted longest first, so the running ones are always the first
+    rows and the work is the total length, not the count times the longest.
+    """
+    if not log_probs:
+        return []
+    lengths = np.asarray([len(lp) for lp in log_probs], dtype=np.int64)
+    order = np.argsort(-lengths, kind="stable")
+    sorted_lengths = lengths[order]
+    flat = np.concatenate([log_probs[i] for i in order.tolist()])
+    starts = np.cumsum(sorted_lengths) - sorted_lengths
+    n_steps = int(sorted_lengths[0])
+    # running[w]: how many sequences are longer than w (they are the first rows).
+    running = np.searchsorted(-sorted_lengths, -np.arange(1, n_steps + 1), side="right")
+    transition = np.where(scheme.allowed, 0.0, -np.inf)[None]  # (1, previous, next)
+    score = np.where(scheme.allowed_start[None], flat[starts], -np.inf)
+    final = np.empty_like(score)  # each sequence's scores at its own last word
+    back: list[np.ndarray] = []  # back[w - 1]: best previous tag at step w, running rows
+    for w in range(1, n_steps):
+        k, before = int(running[w]), int(running[w - 1])
+        final[k:before] = score[k:before]  # these sequences ended at w - 1
+        candidates = score[:k, :, None] + transition  # (sequence, previous, next)
+        back.append(candidates.argmax(axis=1))
+        score = candidates.max(axis=1) + flat[starts[:k] + w]
+    final[: int(running[n_steps - 1])] = score
+    tag = final.argmax(axis=1)
+    path = np.empty(len(flat), dtype=np.int64)
     for w in range(n_steps - 1, -1, -1):
-        if w < n_steps - 1:
-            path[:, w] = back[rows, w + 1, path[:, w + 1]]
-        if w in ending_at:
-            path[ending_at[w], w] = best_last[ending_at[w]]
-    return path
+        k = int(running[w])
+        path[starts[:k] + w] = tag[:k]
+        if w > 0:
+            tag[:k] = back[w - 1][np.arange(k), tag[:k]]
+    out: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * len(log_probs)
+    for row, i in enumerate(order.tolist()):
+        out[i] = path[starts[row] : starts[row] + sorted_lengths[row]]
+    return out
 
 
 def path_to_word_spans(path: np.ndarray, scheme: TagScheme) -> np.ndarray:

@@ -171,13 +171,29 @@ def prepare_model(model: Any, device: Any, precision: str, owned: bool = False) 
     return model.to(device=device, dtype=dtype)
 
 
+def compile_model(model: Any, precision: str) -> Any:
+    """``torch.compile`` of the model, with dynamic shapes so batch rows and window
+    lengths do not each trigger a new compilation."""
+    import torch
+
+    if precision == "int8":
+        raise ValueError(
+            "compile=True works with fp32, bf16 and fp16; int8 dynamic quantisation does not "
+            "compile (use one or the other)"
+        )
+    return torch.compile(model, dynamic=True)
+
+
 class Predictor:
     """Windowed, batched, stitched NER over whole documents.
 
     ``max_windows=1`` reads only the first ``window.max_length`` tokens of each document
     (the truncated baseline of a hosted endpoint). ``batch_tokens`` bounds rows x padded
-    length per forward pass. ``threads`` sets torch's CPU threads (default: no more than
-    the CPUs this process may use).
+    length per forward pass; on a small CPU about 2048 is fastest (activations stay in
+    cache), GPUs want 16384 or more. ``threads`` sets torch's CPU threads (default: no
+    more than the CPUs this process may use). ``compile=True`` runs the model through
+    ``torch.compile`` (fp32/bf16/fp16): the first batch takes tens of seconds to compile,
+    later ones run faster (fused element-wise kernels; +8-16% on a 2-core CPU).
     """
 
     def __init__(
@@ -194,6 +210,7 @@ class Predictor:
         *,
         threads: int | None = None,
         pad_multiple: int = DEFAULT_PAD_MULTIPLE,
+        compile: bool = False,
         owns_model: bool = False,
     ) -> None:
         import torch
@@ -227,6 +244,8 @@ class Predictor:
             else:
                 limit_cpu_threads()
         self.model = prepare_model(model, self.device, precision, owned=owns_model)
+        self.compiled = compile
+        self._run: Any = compile_model(self.model, precision) if compile else self.model
 
     @property
     def tags(self) -> list[str]:
@@ -271,7 +290,7 @@ class Predictor:
         import torch
 
         tensors = {k: torch.from_numpy(v).to(self.device) for k, v in inputs.items()}
-        output = self.model(**tensors)
+        output = self._run(**tensors)
         logits = output.logits if hasattr(output, "logits") else output[0]
         # Softmax in fp32 whatever the model ran in, so probabilities sum to one.
         return logits.float().softmax(dim=-1).cpu().numpy()

@@ -213,3 +213,33 @@ def test_decoding_many_documents_at_once_matches_one_at_a_time(data, lengths):
     alone = [viterbi_bio(lp, SCHEME) for lp in log_probs]
     assert [p.tolist() for p in together] == [p.tolist() for p in alone]
     assert all(SCHEME.valid(p) for p in together)
+
+
+def reference_viterbi(log_probs, scheme):
+    """Textbook Viterbi over the whole sequence, no shortcuts."""
+    n_words, n_tags = log_probs.shape
+    transition = np.where(scheme.allowed, 0.0, -np.inf)
+    score = np.where(scheme.allowed_start, log_probs[0], -np.inf)
+    back = np.zeros((n_words, n_tags), dtype=np.int64)
+    for w in range(1, n_words):
+        candidates = score[:, None] + transition
+        back[w] = candidates.argmax(axis=0)
+        score = candidates.max(axis=0) + log_probs[w]
+    path = [int(score.argmax())]
+    for w in range(n_words - 1, 0, -1):
+        path.append(int(back[w, path[-1]]))
+    return path[::-1]
+
+
+@pytest.mark.parametrize(
+    "tags", [TAGS, ["O", "B-A", "I-A", "B-B", "I-B", "B-C", "I-C"], ["O", "I-X", "B-Y", "I-Y"]]
+)
+@pytest.mark.parametrize("inside_bias", [0.0, 1.0, 3.0])
+def test_cutting_into_pieces_gives_the_textbook_path(tags, inside_bias):
+    # Favouring I- tags makes long pieces and many broken greedy paths.
+    scheme = TagScheme.from_tags(tags)
+    rng = np.random.default_rng(len(tags) + int(inside_bias))
+    for n_words in (1, 2, 17, 400):
+        logits = rng.normal(size=(n_words, len(tags))) + inside_bias * scheme.is_inside
+        log_probs = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+        assert viterbi_bio(log_probs, scheme).tolist() == reference_viterbi(log_probs, scheme)

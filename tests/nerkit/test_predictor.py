@@ -329,3 +329,24 @@ def test_window_longer_than_the_model_is_refused(tiny_model, tokenizer, contract
 def test_tags_must_match_the_model(tiny_model, tokenizer):
     with pytest.raises(ValueError, match="predicts 11 classes but 3 tags"):
         Predictor(tiny_model, tokenizer, ["O", "B-X", "I-X"], device="cpu")
+
+
+def test_compile_refuses_int8(tiny_model, tokenizer, contract_tags):
+    with pytest.raises(ValueError, match="int8 dynamic quantisation does not compile"):
+        Predictor(
+            tiny_model, tokenizer, contract_tags, device="cpu", precision="int8", compile=True
+        )
+
+
+@pytest.mark.slow
+def test_compiled_model_reads_like_the_eager_one(tiny_model, tokenizer, contract_tags):
+    cfg = WindowConfig(128, 24)
+    rng = random.Random(7)
+    target = random_text(rng, 300)
+    others = [random_text(rng, rng.randint(3, 400)) for _ in range(8)]
+    eager = Predictor(tiny_model, tokenizer, contract_tags, cfg, device="cpu")
+    compiled = Predictor(tiny_model, tokenizer, contract_tags, cfg, device="cpu", compile=True)
+    alone = compiled.predict([target])[0]
+    among = compiled.predict([*others, target])[-1]
+    assert entity_tuples(alone) == entity_tuples(eager.predict([target])[0])
+    assert entity_tuples(among) == entity_tuples(alone)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tokenizers.processors import TemplateProcessing
 
 from nerkit.documents import Document, Span
 from nerkit.windows import (
@@ -193,3 +196,22 @@ def test_unknown_labels_are_reported(tokenizer, tag2id):
     doc = Document("d", "Paris is nice.", [Span(0, 5, "CITY")])
     with pytest.raises(ValueError, match="CITY"):
         training_windows(tokenizer, doc, tag2id, WindowConfig(64, 8))
+
+
+def test_special_tokens_follow_the_tokenizer_template(tokenizer, tag2id):
+    # An XLNet-style template puts every special token after the text; nothing is assumed.
+    cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
+    suffixed = copy.deepcopy(tokenizer)
+    suffixed.backend_tokenizer.post_processor = TemplateProcessing(
+        single="$A [SEP] [CLS]",
+        pair="$A [SEP] $B [SEP] [CLS]",
+        special_tokens=[("[CLS]", cls), ("[SEP]", sep)],
+    )
+    special = special_tokens(suffixed)
+    assert special.prefix == () and special.suffix == (sep, cls)
+    doc = Document("d", "Zorblax Holdings pays.", [Span(0, 16, "ORG")])
+    (window,) = training_windows(suffixed, doc, tag2id, WindowConfig(64, 8))
+    content = tokenize_document(tokenizer, doc.text).input_ids.tolist()
+    assert window["input_ids"] == [*content, sep, cls]
+    assert window["labels"][0] == tag2id["B-ORG"]
+    assert window["labels"][-2:] == [IGNORE_INDEX, IGNORE_INDEX]
