@@ -1,17 +1,22 @@
 """Load test of the HTTP service on loopback: throughput and latency percentiles.
 
+    python -m bench.load --bundle outputs/train/x/bundle   a trained bundle
     python -m bench.load                                   a tiny random model (service only)
-    python -m bench.load --bundle outputs/train/x/bundle   a real bundle
     python -m bench.load --url http://127.0.0.1:8000       a service already running here
 
-Starts ``python -m serve`` on 127.0.0.1 (unless ``--url`` names a loopback service),
-then, for each concurrency level (default 1, 8, 32), keeps that many requests in flight
-for ``--duration`` seconds (at most ``--max-requests`` requests) and reports requests
-and word-pieces per second and p50 / p95 / p99 latency. Last, it offers twice the best
-throughput measured, open loop, and reports how many requests got 429 and how fast
-(the service should refuse within 50 ms). Nothing leaves the machine: other hosts are
-refused. The client runs on the same CPUs as the service, so on a small machine the
-figures are a lower bound; report them with the machine they came from.
+The requests are passages of the built-in corpus' test split (contracts the demo model
+never trained on), ``--words`` words each, cut at line breaks. First the engine reads
+them offline in this process (``Predictor.predict``, same bundle, precision and token
+budget): the reference throughput. Then ``python -m serve`` starts on 127.0.0.1 (unless
+``--url`` names a loopback service) and, for each concurrency level (default 1, 8, 32),
+that many clients keep a request in flight for ``--duration`` seconds (at most
+``--max-requests`` requests); the table gives requests and word-pieces per second and
+p50 / p95 / p99 latency. Last, requests are offered open loop at twice the best measured
+rate: the excess should get 429 within 50 ms, the admitted ones' p99 stay within 1.5x the
+steady-state p99 (at the highest concurrency), and nothing fail otherwise. The verdict on
+each target is printed at the end. Nothing leaves the machine: other hosts are refused.
+The client shares the CPUs with the service, so on a small machine the service figures
+are a lower bound; report them with the machine they came from.
 """
 
 from __future__ import annotations
@@ -34,13 +39,9 @@ from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-VOCABULARY = (
-    "agreement party hereby shall payment notice term clause schedule lender borrower "
-    "Zorblax Holdings Limited Quentin Farnsworth Delaware March 2021 USD 1,250,000.00 "
-    "indemnify warrant covenant Inc. LLC GmbH governed laws State New York"
-)
-WORDS = VOCABULARY.split(" ")
 REFUSAL_BUDGET_S = 0.050
+OVERLOAD_P99_RATIO = 1.5
+SERVICE_VS_ENGINE = 0.8
 
 
 @dataclass
@@ -107,9 +108,49 @@ def refusals_on_server(metrics_text: str) -> tuple[float, float]:
     return total, within
 
 
-def make_texts(n: int, words: int, seed: int = 13) -> list[str]:
-    rng = random.Random(seed)
-    return [" ".join(rng.choice(WORDS) for _ in range(words)) for _ in range(n)]
+def corpus_passages(n: int, words: int, seed: int = 13) -> list[str]:
+    """``n`` passages of about ``words`` words from the built-in corpus' test split, cut at
+    line breaks, taken from the whole of each contract (not only the preambles)."""
+    from bench.throughput import corpus_test_documents
+
+    passages: list[str] = []
+    for document in corpus_test_documents(9, seed):
+        lines = [line for line in document.text.split("\n") if line.strip()]
+        current: list[str] = []
+        count = 0
+        for line in lines:
+            current.append(line)
+            count += len(line.split())
+            if count >= words:
+                passages.append("\n".join(current))
+                current, count = [], 0
+    random.Random(seed).shuffle(passages)
+    if len(passages) < n:
+        passages = (passages * (n // max(1, len(passages)) + 1))[:n]
+    return passages[:n]
+
+
+def engine_throughput(bundle: Path, texts: list[str], args: argparse.Namespace) -> float:
+    """Word-pieces per second of the engine reading ``texts`` offline in this process (the
+    fastest of ``--engine-repeats`` passes), with the service's precision and budget."""
+    from nerkit.predictor import Predictor
+
+    predictor = Predictor.from_bundle(
+        bundle,
+        device=args.device,
+        precision=args.precision,
+        batch_tokens=args.batch_tokens,
+        threads=args.cpu_threads,
+    )
+    predictor.predict(texts[:4])  # warm-up
+    best = 0.0
+    for _ in range(args.engine_repeats):
+        started = time.perf_counter()
+        found = predictor.predict(texts)
+        elapsed = time.perf_counter() - started
+        best = max(best, sum(p.tokens for p in found) / elapsed)
+    del predictor
+    return best
 
 
 def check_loopback(url: str) -> str:
@@ -150,9 +191,10 @@ def start_service(bundle: Path, args: argparse.Namespace, workdir: Path) -> tupl
         f"serve.port={port}",
         f"serve.device={args.device}",
         f"serve.precision={args.precision}",
-        f"serve.batch_tokens={args.batch_tokens}",
+        f"serve.batch_tokens={'null' if args.batch_tokens is None else args.batch_tokens}",
         f"serve.max_wait_ms={args.max_wait_ms}",
         f"serve.max_queue_windows={args.max_queue_windows}",
+        f"serve.cpu_threads={'null' if args.cpu_threads is None else args.cpu_threads}",
         "serve.retry_s=0",
         f"hydra.run.dir={workdir / 'hydra'}",
     ]
@@ -240,7 +282,7 @@ async def measure(url: str, args: argparse.Namespace, process: Any = None) -> li
             f"model: {model.get('name')} {model.get('version')} on {model.get('device')} "
             f"({model.get('precision')}), window {model.get('window')}"
         )
-        texts = make_texts(64, args.words)
+        texts = args.texts
         await closed_loop(
             client, texts, 2, argparse.Namespace(**{**vars(args), "duration": 1.0}), headers
         )
@@ -296,12 +338,28 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--max-requests", type=int, default=5000, help="requests per phase, at most"
     )
-    parser.add_argument("--words", type=int, default=300, help="words per document")
+    parser.add_argument("--words", type=int, default=200, help="words per passage")
+    parser.add_argument("--passages", type=int, default=64, help="distinct passages sent")
+    parser.add_argument(
+        "--cpu-threads",
+        type=int,
+        help="torch threads, for the service and the offline engine alike "
+        "(default: the service's own default, and all CPUs for the engine)",
+    )
+    parser.add_argument("--engine-repeats", type=int, default=3)
     parser.add_argument("--device", default="auto")
     parser.add_argument("--precision", default="fp32")
-    parser.add_argument("--batch-tokens", type=int, default=16384)
+    parser.add_argument(
+        "--batch-tokens", type=int, help="tokens per batch (default: the service's, by device)"
+    )
     parser.add_argument("--max-wait-ms", type=float, default=5.0)
-    parser.add_argument("--max-queue-windows", type=int, default=64)
+    parser.add_argument(
+        "--max-queue-windows",
+        type=int,
+        default=64,
+        help="the service's queue bound; 64 holds the load of 32 clients sending 2-window "
+        "passages, so overload is refused rather than queued",
+    )
     parser.add_argument("--start-timeout", type=float, default=180.0)
     parser.add_argument("--no-overload", action="store_true", help="skip the 2x-capacity phase")
     parser.add_argument("--json", help="also write the figures to this file")
@@ -310,20 +368,70 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def verdicts(results: list[dict[str, Any]], engine_tps: float | None) -> list[str]:
+    """One line per target of the issue, each saying met or missed with the figures."""
+    lines = []
+    steady = [r for r in results if r["phase"].startswith("concurrency")]
+    overload = [r for r in results if r["phase"].startswith("open loop")]
+    if steady and engine_tps:
+        top = steady[-1]
+        ratio = top["tokens_per_s"] / engine_tps
+        lines.append(
+            f"{'met' if ratio >= SERVICE_VS_ENGINE else 'MISSED'}: at {top['phase']} the "
+            f"service reads {top['tokens_per_s']:.0f} word-pieces/s, {ratio:.2f}x the engine "
+            f"offline ({engine_tps:.0f}/s; target >= {SERVICE_VS_ENGINE})"
+        )
+    if steady and overload:
+        top, over = steady[-1], overload[0]
+        share = over.get("server_429_within_50ms")
+        lines.append(
+            f"{'met' if share == 1.0 else 'MISSED'}: under 2x overload "
+            f"{int(over.get('server_429') or 0)} requests got 429, "
+            f"{'-' if share is None else f'{100 * share:.1f}%'} within "
+            f"{REFUSAL_BUDGET_S * 1000:.0f} ms in the service (client-side p99 "
+            f"{over['refusal_p99_ms']} ms)"
+        )
+        if top["p99_ms"] and over["p99_ms"]:
+            ratio = over["p99_ms"] / top["p99_ms"]
+            lines.append(
+                f"{'met' if ratio <= OVERLOAD_P99_RATIO else 'MISSED'}: admitted p99 under "
+                f"overload {over['p99_ms']:.0f} ms, {ratio:.2f}x the steady p99 "
+                f"{top['p99_ms']:.0f} ms (target <= {OVERLOAD_P99_RATIO}x)"
+            )
+        failed = sum(over["errors"].values()) + sum(sum(r["errors"].values()) for r in steady)
+        lines.append(f"{'met' if failed == 0 else 'MISSED'}: {failed} requests failed otherwise")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     print(
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} CPUs, "
         f"python {platform.python_version()}"
     )
+    args.texts = corpus_passages(args.passages, args.words)
+    print(
+        f"requests: {len(args.texts)} passages of the built-in corpus test split, "
+        f"~{args.words} words"
+    )
     with tempfile.TemporaryDirectory(prefix="nerkit-load-") as tmp:
         workdir = Path(tmp)
         process = None
+        engine_tps = None
+        bundle = Path(args.bundle) if args.bundle else None
         if args.url:
             url = check_loopback(args.url)
         else:
-            bundle = Path(args.bundle) if args.bundle else tiny_bundle(workdir)
-            print(f"serving {bundle}{'' if args.bundle else ' (tiny random model)'}")
+            if bundle is None:
+                bundle = tiny_bundle(workdir)
+                print(f"serving {bundle} (tiny random model)")
+            else:
+                print(f"serving {bundle}")
+        if bundle is not None:
+            engine_tps = engine_throughput(bundle, args.texts, args)
+            print(f"{'engine offline (same passages)':<36} {'':>8}       {engine_tps:>10.1f} tok/s")
+        if not args.url:
+            assert bundle is not None
             process, url = start_service(bundle, args, workdir)
         try:
             results = asyncio.run(measure(url, args, process))
@@ -331,8 +439,13 @@ def main(argv: list[str] | None = None) -> int:
             if process is not None:
                 process.terminate()
                 process.wait(60)
+    lines = verdicts(results, engine_tps)
+    if lines:
+        print()
+        print("\n".join(lines))
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        figures = {"engine_tokens_per_s": engine_tps, "phases": results, "verdicts": lines}
+        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

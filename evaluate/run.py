@@ -22,7 +22,7 @@ def build_predictors(
     meta: Any,
     device: str = "auto",
     precision: str = "fp32",
-    batch_tokens: int = 16384,
+    batch_tokens: int | None = None,
     truncate_tokens: int = 512,
 ) -> tuple[Any, Any]:
     """The windowed predictor as the bundle says, and the truncated-baseline predictor."""
@@ -62,7 +62,7 @@ def score_model(
     docs: list,
     device: str = "auto",
     precision: str = "fp32",
-    batch_tokens: int = 16384,
+    batch_tokens: int | None = None,
     truncate_tokens: int = 512,
     compare_pipeline: bool = True,
     progress: bool = True,

@@ -47,7 +47,7 @@ class TrainerSettings:
     epochs: float = 3.0
     learning_rate: float = 3e-4
     batch_size: int = 8
-    eval_batch_tokens: int = 16384
+    eval_batch_tokens: int | None = None  # None: by device (nerkit.predictor)
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
     max_grad_norm: float = 1.0
@@ -100,7 +100,7 @@ class EvaluateSettings:
     output_dir: str = "outputs/evaluate"
     device: str = "auto"
     precision: str = "fp32"
-    batch_tokens: int = 16384
+    batch_tokens: int | None = None  # None: by device (nerkit.predictor)
     truncate_tokens: int = 512
     compare_pipeline: bool = True
     edge_margin: int = 8

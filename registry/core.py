@@ -605,7 +605,7 @@ def rescore_version(
     version: str,
     docs: Sequence[Any],
     device: str = "auto",
-    batch_tokens: int = 16384,
+    batch_tokens: int | None = None,
 ) -> Figures:
     """Score a registered version on ``docs`` as ``python -m evaluate`` does; record it.
 
@@ -652,7 +652,7 @@ def _figures_for(
     fingerprint: str,
     docs: Sequence[Any] | None,
     device: str,
-    batch_tokens: int,
+    batch_tokens: int | None,
 ) -> Figures:
     found = recorded_figures(mv, fingerprint)
     if found is not None:
@@ -696,7 +696,7 @@ def promote(
     data: Any = None,
     split: str = "test",
     device: str = "auto",
-    batch_tokens: int = 16384,
+    batch_tokens: int | None = None,
     connect_attempts: int = 3,
 ) -> Decision:
     """Promote the challenger (or ``version``) to champion if it passes the gate.

@@ -57,7 +57,7 @@ def run(cfg: Any) -> dict[str, Any]:
             data=cfg.data,
             split=str(cfg.split),
             device=str(cfg.device),
-            batch_tokens=int(cfg.batch_tokens),
+            batch_tokens=None if cfg.batch_tokens is None else int(cfg.batch_tokens),
             connect_attempts=attempts,
         )
         if decision.comparison is not None:

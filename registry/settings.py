@@ -28,7 +28,7 @@ class RegistryStageSettings:
     data: DataSettings | None = None
     split: str = "test"
     device: str = "auto"
-    batch_tokens: int = 16384
+    batch_tokens: int | None = None  # None: by device (nerkit.predictor)
     # reliability: probes of the store, and how long to wait for a version to be READY
     connect_attempts: int = 3
     await_s: float = 300.0

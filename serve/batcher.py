@@ -158,13 +158,14 @@ class Batcher:
 
     def __init__(
         self,
-        batch_tokens: int,
+        batch_tokens: int | None,
         max_wait_ms: float,
         max_queue_windows: int,
         metrics: Any = None,
         reader: Callable[[Any, Sequence[TokenizedText]], list[TokenProbabilities]] = read_documents,
     ) -> None:
-        self.batch_tokens = int(batch_tokens)
+        # None: each model's own budget (its predictor's, chosen by device).
+        self.batch_tokens = None if batch_tokens is None else int(batch_tokens)
         self.max_wait_s = float(max_wait_ms) / 1000.0
         self.max_queue_windows = int(max_queue_windows)
         self.metrics = metrics
@@ -274,6 +275,10 @@ class Batcher:
 
     # --- the worker ------------------------------------------------------------------------
 
+    def budget(self, model: Any) -> int:
+        """Tokens per batch for ``model``: the configured budget, else its predictor's."""
+        return self.batch_tokens or int(model.predictor.batch_tokens)
+
     def _same_model_tokens(self, model: Any) -> int:
         return sum(j.tokens for j in self._queue if isinstance(j, Job) and j.model is model)
 
@@ -283,16 +288,17 @@ class Batcher:
         kept: collections.deque[Job | _Call] = collections.deque()
         tokens = 0
         full = False
+        budget = self.budget(head.model)
         for item in self._queue:
             if (
                 not full
                 and isinstance(item, Job)
                 and item.model is head.model
-                and (not taken or tokens + item.tokens <= self.batch_tokens)
+                and (not taken or tokens + item.tokens <= budget)
             ):
                 taken.append(item)
                 tokens += item.tokens
-                full = tokens >= self.batch_tokens
+                full = tokens >= budget
             else:
                 kept.append(item)
         self._queue = kept
@@ -314,7 +320,8 @@ class Batcher:
                 self._queue.popleft()
                 return head
             wait_until = head.enqueued + self.max_wait_s
-            while not self._stopping and self._same_model_tokens(head.model) < self.batch_tokens:
+            budget = self.budget(head.model)
+            while not self._stopping and self._same_model_tokens(head.model) < budget:
                 remaining = wait_until - time.monotonic()
                 if remaining <= 0:
                     break

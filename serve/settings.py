@@ -63,7 +63,7 @@ class ServeSettings:
     device: str = "auto"
     precision: str = "fp32"
     cpu_threads: int | None = None
-    batch_tokens: int = 16384
+    batch_tokens: int | None = None
     max_wait_ms: float = 5.0
     max_queue_windows: int = 4096
     request_timeout_s: float = 60.0
@@ -133,8 +133,8 @@ class Settings(BaseModel):
     cache_keep: int = Field(default=3, ge=1)
     device: str = "auto"
     precision: str = "fp32"
-    cpu_threads: int | None = Field(default=None, ge=1)  # None: all CPUs but one
-    batch_tokens: int = Field(default=16384, ge=1)
+    cpu_threads: int | None = Field(default=None, ge=1)  # None: every CPU this process may use
+    batch_tokens: int | None = Field(default=None, ge=1)  # None: by device
     max_wait_ms: float = Field(default=5.0, ge=0)
     max_queue_windows: int = Field(default=4096, ge=1)
     request_timeout_s: float = Field(default=60.0, gt=0)

@@ -18,6 +18,11 @@ from nerkit.evaluation import format_report, summary_metrics
 log = logging.getLogger("train")
 
 
+def optional_int(value: Any) -> int | None:
+    """An integer setting where null means "decide by device"."""
+    return None if value is None else int(value)
+
+
 def tags_for(labels: list[str]) -> list[str]:
     """IOB2 tag list for entity types: ``O`` first, then ``B-X``, ``I-X`` per type."""
     return ["O"] + [f"{prefix}-{label}" for label in sorted(labels) for prefix in ("B", "I")]
@@ -204,7 +209,7 @@ def fine_tune(
         "tags": prep.tags,
         "window": prep.window,
         "aggregation": cfg.trainer.aggregation,
-        "batch_tokens": int(cfg.trainer.eval_batch_tokens),
+        "batch_tokens": optional_int(cfg.trainer.eval_batch_tokens),
     }
     trainer = _trainer_class()(
         model=prep.model,
@@ -281,7 +286,7 @@ def run(cfg: DictConfig, callbacks: list[Any] | None = None) -> dict[str, float]
             _meta_of(bundle_dir),
             prep.splits["test"],
             device=str(model.device),
-            batch_tokens=int(cfg.trainer.eval_batch_tokens),
+            batch_tokens=optional_int(cfg.trainer.eval_batch_tokens),
             compare_pipeline=False,
         )
         figures = summary_metrics(report, prefix="test_")

@@ -289,11 +289,23 @@ def test_offsets_hold_for_any_text(predictor, pieces):
 # --- devices and precisions ----------------------------------------------------------
 
 
+def test_the_token_budget_defaults_by_device(tiny_model, tokenizer, contract_tags):
+    from nerkit.predictor import CPU_BATCH_TOKENS, GPU_BATCH_TOKENS, default_batch_tokens
+
+    assert Predictor(tiny_model, tokenizer, contract_tags, device="cpu").batch_tokens == 2048
+    chosen = Predictor(tiny_model, tokenizer, contract_tags, device="cpu", batch_tokens=96)
+    assert chosen.batch_tokens == 96
+    assert default_batch_tokens(torch.device("cpu")) == CPU_BATCH_TOKENS
+    assert default_batch_tokens(torch.device("cuda", 0)) == GPU_BATCH_TOKENS > CPU_BATCH_TOKENS
+
+
 def test_int8_runs_on_cpu(tiny_model, tokenizer, contract_tags):
     predictor = Predictor(tiny_model, tokenizer, contract_tags, device="cpu", precision="int8")
     text = random_text(random.Random(2), 50)
     assert_offsets_hold(text, predictor.predict([text])[0])
     assert type(predictor.model.classifier) is not torch.nn.Linear
+    # Per output channel: one scale per matrix cost a trained model a point of F1.
+    assert predictor.model.classifier.weight().qscheme() == torch.per_channel_affine
     assert type(tiny_model.classifier) is torch.nn.Linear, "the caller's model is untouched"
 
 

@@ -112,6 +112,24 @@ def test_the_budget_splits_batches_oldest_first(model):
     assert recorder.batches == [1, 2, 2, 1]
 
 
+def test_without_a_budget_each_model_brings_its_own(serve_bundle):
+    recorder = Recorder()
+    small = Model(Predictor.from_bundle(serve_bundle, device="cpu", batch_tokens=32))
+    batcher = Batcher(None, max_wait_ms=100, max_queue_windows=100, reader=recorder)
+    assert batcher.budget(small) == 32
+    assert Batcher(64, 0, 1).budget(small) == 64, "a configured budget wins"
+
+    async def main():
+        deadline = time.monotonic() + 10
+        jobs = [batcher.submit(small, tokenize(small, f"t{i}"), deadline) for i in range(5)]
+        batcher.start()
+        await asyncio.gather(*(j.future for j in jobs))
+        batcher.stop()
+
+    run(main())
+    assert recorder.batches == [2, 2, 1]  # 16 tokens each under the predictor's 32
+
+
 def test_models_are_never_mixed_in_a_batch(model, other_model):
     recorder = Recorder()
     batcher = Batcher(4096, max_wait_ms=100, max_queue_windows=100, reader=recorder)
