@@ -24,6 +24,7 @@ def build_predictors(
     precision: str = "fp32",
     batch_tokens: int | None = None,
     truncate_tokens: int = 512,
+    compile: bool = False,
 ) -> tuple[Any, Any]:
     """The windowed predictor as the bundle says, and the truncated-baseline predictor."""
     from nerkit.models import model_max_tokens
@@ -39,6 +40,7 @@ def build_predictors(
         device=device,
         precision=precision,
         batch_tokens=batch_tokens,
+        compile=compile,
     )
     truncated_length = min(truncate_tokens, model_max_tokens(model))
     truncated = Predictor(
@@ -66,10 +68,11 @@ def score_model(
     truncate_tokens: int = 512,
     compare_pipeline: bool = True,
     progress: bool = True,
+    compile: bool = False,
 ) -> dict[str, Any]:
     """Windowed, truncated and (optionally) HF-pipeline readings of ``docs``, scored."""
     windowed, truncated = build_predictors(
-        model, tokenizer, meta, device, precision, batch_tokens, truncate_tokens
+        model, tokenizer, meta, device, precision, batch_tokens, truncate_tokens, compile
     )
     return evaluate_predictors(
         docs,
@@ -112,6 +115,7 @@ def run(cfg: DictConfig) -> dict[str, float]:
         batch_tokens=cfg.batch_tokens,
         truncate_tokens=cfg.truncate_tokens,
         compare_pipeline=cfg.compare_pipeline,
+        compile=bool(cfg.compile),
     )
     report["model"] = str(cfg.model_uri)
     report["data"] = OmegaConf.to_container(cfg.data, resolve=True)

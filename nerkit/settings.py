@@ -101,6 +101,7 @@ class EvaluateSettings:
     device: str = "auto"
     precision: str = "fp32"
     batch_tokens: int | None = None  # None: by device (nerkit.predictor)
+    compile: bool = False
     truncate_tokens: int = 512
     compare_pipeline: bool = True
     edge_margin: int = 8

@@ -233,6 +233,7 @@ class Loader:
             precision=resolve_precision(settings.precision, device),
             batch_tokens=settings.batch_tokens,
             threads=cpu_threads(settings.cpu_threads) if device.type == "cpu" else None,
+            compile=settings.compile,
         )
 
 

@@ -63,6 +63,7 @@ class ServeSettings:
     device: str = "auto"
     precision: str = "fp32"
     cpu_threads: int | None = None
+    compile: bool = False
     batch_tokens: int | None = None
     max_wait_ms: float = 5.0
     max_queue_windows: int = 4096
@@ -134,6 +135,7 @@ class Settings(BaseModel):
     device: str = "auto"
     precision: str = "fp32"
     cpu_threads: int | None = Field(default=None, ge=1)  # None: every CPU this process may use
+    compile: bool = False  # torch.compile (fp32/bf16/fp16): slower start, faster reading
     batch_tokens: int | None = Field(default=None, ge=1)  # None: by device
     max_wait_ms: float = Field(default=5.0, ge=0)
     max_queue_windows: int = Field(default=4096, ge=1)
@@ -220,6 +222,7 @@ class Settings(BaseModel):
             "device",
             "precision",
             "cpu_threads",
+            "compile",
             "batch_tokens",
             "max_wait_ms",
             "max_queue_windows",

@@ -27,6 +27,8 @@ def test_defaults_serve_the_champion_of_the_registered_model():
     assert (slot.name, slot.alias, slot.bundle) == ("contract-ner", "champion", None)
     assert settings.tracking_uri == "sqlite:///mlflow.db"
     assert settings.device == "auto" and settings.precision == "fp32"
+    assert settings.batch_tokens is None and settings.cpu_threads is None  # by device
+    assert not settings.compile
     assert settings.kb is not None and settings.kb["organisations"].endswith("organisations.csv")
     assert len(settings.postprocess_rules) == 3
     assert settings.open
@@ -39,6 +41,7 @@ def test_overrides_bundle_and_keys_from_the_environment(tmp_path):
     assert settings.models[0].bundle == tmp_path
     assert settings.models[0].name == "other"
     assert settings.max_chars == 10
+    assert Settings.from_config(composed("serve.compile=true"), env={}).compile
     assert settings.api_key is not None and settings.api_key.get_secret_value() == "p-key"
     described = str(settings.describe()) + repr(settings)
     assert "p-key" not in described and "a-key" not in described
@@ -87,3 +90,15 @@ def test_the_entry_point_is_thin():
 def test_passwords_in_the_tracking_uri_are_not_logged():
     settings = Settings(tracking_uri="https://bob:s3cret@mlflow.example:5000/path")
     assert settings.describe()["tracking_uri"] == "https://bob:***@mlflow.example:5000/path"
+
+
+def test_the_loader_builds_the_predictor_as_configured(serve_bundle):
+    from serve.models import BundleRef, DefaultLoader
+
+    ref = BundleRef("contract-ner", "1", None, serve_bundle, "bundle")
+    settings = Settings(device="cpu", cpu_threads=1, compile=True, batch_tokens=96)
+    predictor = DefaultLoader(settings).load(ref, settings)
+    assert predictor.compiled and predictor.batch_tokens == 96
+    assert predictor.device.type == "cpu"
+    plain = DefaultLoader(Settings(device="cpu")).load(ref, Settings(device="cpu"))
+    assert not plain.compiled and plain.batch_tokens == 2048  # the CPU default
