@@ -48,7 +48,7 @@ from nerkit.windows import (
 )
 
 # Token budget per forward pass when none is given, by device. On a small CPU, batches of
-# about 2048 tokens are fastest (activations stay in cache: 2048 read 1.2x faster than
+# about 2048 tokens are fastest (activations stay in cache: 2048 read 1.16x faster in fp32 than
 # 16384 on the 2-core reference machine); GPUs need large batches to fill their cores.
 CPU_BATCH_TOKENS = 2048
 GPU_BATCH_TOKENS = 16384
