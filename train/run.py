@@ -18,6 +18,18 @@ from nerkit.evaluation import format_report, summary_metrics
 log = logging.getLogger("train")
 
 
+def for_sweep_job(cfg: DictConfig, job_num: int | None) -> DictConfig:
+    """The config of job ``job_num`` of a ``-m`` sweep: its own output folder and run name,
+    so jobs neither overwrite each other's bundles nor resume from each other's
+    checkpoints. ``None`` (a single run) leaves the config as it is."""
+    if job_num is None:
+        return cfg
+    output_dir = f"{cfg.output_dir}/job-{job_num}"  # resolved before run_name changes
+    cfg.run_name = f"{cfg.run_name}-job-{job_num}"
+    cfg.output_dir = output_dir
+    return cfg
+
+
 def optional_int(value: Any) -> int | None:
     """An integer setting where null means "decide by device"."""
     return None if value is None else int(value)

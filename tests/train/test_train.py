@@ -179,3 +179,46 @@ def test_bad_input_fails_before_training(tmp_path, tiny_model_dir, monkeypatch):
     with pytest.raises(ValueError, match="4096"):
         train_run(too_long)
     assert not (tmp_path / "run" / "checkpoints").exists()
+
+
+def test_each_sweep_job_gets_its_own_folder_and_run_name(tmp_path, tiny_model_dir):
+    from train.run import for_sweep_job
+
+    cfg = train_config(tmp_path, tiny_model_dir, "output_dir=out/${run_name}")
+    assert for_sweep_job(cfg, None).output_dir == "out/contract-ner-builtin"
+    job = for_sweep_job(train_config(tmp_path, tiny_model_dir, "output_dir=out/${run_name}"), 1)
+    assert job.output_dir == "out/contract-ner-builtin/job-1"
+    assert job.run_name == "contract-ner-builtin-job-1"
+
+
+def test_a_sweep_from_the_command_line_trains_every_job(tmp_path, tiny_model_dir):
+    import os
+    import subprocess
+    import sys
+
+    command = [
+        sys.executable,
+        "-m",
+        "train",
+        "-m",
+        "trainer.learning_rate=1e-3,2e-3",
+        f"model.name={tiny_model_dir}",
+        "data.n_docs=6",
+        "data.dev_ratio=0.2",
+        "data.test_ratio=0.2",
+        "trainer.epochs=1",
+        "window.max_length=128",
+        "window.overlap=16",
+        "tracking.enabled=false",
+        "register=false",
+        "device=cpu",
+        f"output_dir={tmp_path}/sweep",
+        f"hydra.sweep.dir={tmp_path}/multirun",
+    ]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run(
+        command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    for job in (0, 1):
+        assert (tmp_path / "sweep" / f"job-{job}" / "bundle" / "nerkit.json").is_file()
