@@ -18,7 +18,8 @@ ConfigStore.instance().store(name="train_schema", node=TrainSettings)
 def main(cfg: DictConfig) -> float:
     hydra_cfg = HydraConfig.get()
     job_num = hydra_cfg.job.num if hydra_cfg.mode == RunMode.MULTIRUN else None
-    return float(run(for_sweep_job(cfg, job_num))["test_f1"])
+    figures = run(for_sweep_job(cfg, job_num))
+    return float(figures.get("test_f1", float("nan")))  # nan on ranks other than 0
 
 
 if __name__ == "__main__":

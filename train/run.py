@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,12 @@ def for_sweep_job(cfg: DictConfig, job_num: int | None) -> DictConfig:
     cfg.run_name = f"{cfg.run_name}-job-{job_num}"
     cfg.output_dir = output_dir
     return cfg
+
+
+def is_main_process() -> bool:
+    """Whether this is rank 0 of a distributed launch (``accelerate launch``, ``torchrun``)
+    or a plain run: only it writes the bundle, scores the test split and talks to MLflow."""
+    return int(os.environ.get("RANK", "0")) == 0
 
 
 def optional_int(value: Any) -> int | None:
@@ -285,12 +292,16 @@ def run(cfg: DictConfig, callbacks: list[Any] | None = None) -> dict[str, float]
     started = time.perf_counter()
     output_dir = Path(str(cfg.output_dir))
     prep = prepare(cfg)
-    print(_data_summary(prep))
+    main = is_main_process()
+    if main:
+        print(_data_summary(prep))
 
-    with _maybe_mlflow(cfg) as run_id:
+    with _maybe_mlflow(cfg, main) as run_id:
         if run_id:
             _log_inputs(cfg, prep)
         model = fine_tune(cfg, prep, output_dir, callbacks)
+        if not main:
+            return {}  # the other ranks helped train; rank 0 writes and scores the result
         bundle_dir = save_trained_bundle(cfg, prep, model, output_dir / "bundle")
         report = score_model(
             model,
@@ -378,10 +389,10 @@ def _meta_of(bundle_dir: Path) -> Any:
     return read_bundle_meta(bundle_dir)
 
 
-def _maybe_mlflow(cfg: DictConfig) -> Any:
+def _maybe_mlflow(cfg: DictConfig, main: bool = True) -> Any:
     import contextlib
 
-    if not cfg.tracking.enabled:
+    if not cfg.tracking.enabled or not main:
         return contextlib.nullcontext(None)
     return tracking.run(
         cfg.tracking.uri,

@@ -222,3 +222,47 @@ def test_a_sweep_from_the_command_line_trains_every_job(tmp_path, tiny_model_dir
     assert done.returncode == 0, done.stderr[-3000:]
     for job in (0, 1):
         assert (tmp_path / "sweep" / f"job-{job}" / "bundle" / "nerkit.json").is_file()
+
+
+def test_a_distributed_launch_writes_and_records_once(tmp_path, tiny_model_dir):
+    """Two CPU ranks (torchrun, gloo): both train, only rank 0 writes the bundle, scores
+    the test split and opens an MLflow run."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--nproc_per_node=2",
+        f"--master_port={port}",
+        "-m",
+        "train",
+        f"model.name={tiny_model_dir}",
+        "data.n_docs=6",
+        "data.dev_ratio=0.2",
+        "data.test_ratio=0.2",
+        "trainer.epochs=1",
+        "window.max_length=128",
+        "window.overlap=16",
+        f"tracking.uri=sqlite:///{tmp_path}/mlflow.db",
+        f"tracking.artifact_location={tmp_path}/artifacts",
+        "register=false",
+        "device=cpu",
+        f"output_dir={tmp_path}/run",
+        f"hydra.run.dir={tmp_path}/hydra",
+    ]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
+    done = subprocess.run(
+        command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.count("bundle: ") == 1, done.stdout[-3000:]
+    assert (tmp_path / "run" / "bundle" / "nerkit.json").is_file()
+    with sqlite3.connect(tmp_path / "mlflow.db") as db:
+        assert db.execute("select count(*) from runs").fetchone() == (1,)
