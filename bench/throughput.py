@@ -348,6 +348,7 @@ def run_engine(
     from nerkit.predictor import Predictor
     from nerkit.windows import WindowConfig
 
+    n_body = body_parameters(mut.model)  # before the engine packs or quantises the weights
     predictor = Predictor(
         mut.model,
         mut.tokenizer,
@@ -358,6 +359,9 @@ def run_engine(
         precision=precision,
         batch_tokens=batch_tokens,
         compile=compiled,
+        # A reading in its own process owns the model, as a predictor from a bundle does
+        # (fp32 on CPU then packs its weights for oneDNN); in-process readings share it.
+        owns_model=not args.in_process,
     )
     # Warm-up on a whole document, so kernels for full batches are chosen (and, with
     # compile, compiled) before timing.
@@ -374,7 +378,7 @@ def run_engine(
             if elapsed < seconds:
                 seconds, forward_seconds = elapsed, forward[0]
     lengths = window_lengths(predictor, texts)
-    flops = forward_flops(mut.model.config, lengths, body_parameters(mut.model))
+    flops = forward_flops(mut.model.config, lengths, n_body)
     return Reading(
         reader="nerkit engine",
         precision=f"{precision}+compile" if compiled else precision,

@@ -35,6 +35,7 @@ from nerkit.devices import (
     quantize_linear_int8,
     resolve_device,
     torch_dtype,
+    use_onednn_linear,
 )
 from nerkit.documents import Entity
 from nerkit.models import model_max_tokens
@@ -177,7 +178,11 @@ def prepare_model(model: Any, device: Any, precision: str, owned: bool = False) 
     param = _parameter(model)
     if param is not None and param.dtype != dtype and not owned:
         model = copy.deepcopy(model)
-    return model.to(device=device, dtype=dtype)
+    model = model.to(device=device, dtype=dtype)
+    if owned and precision == "fp32" and getattr(device, "type", str(device)) == "cpu":
+        # Only a model no one else holds: its Linears are replaced in place.
+        use_onednn_linear(model)
+    return model
 
 
 def compile_model(model: Any, precision: str) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import random
 from types import SimpleNamespace
 
@@ -12,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nerkit.decoding import TagScheme, decode_entities
-from nerkit.devices import cpu_supports_bf16
+from nerkit.devices import cpu_supports_bf16, onednn_linear_available, use_onednn_linear
 from nerkit.documents import Span
 from nerkit.predictor import Predictor, padded_length, plan_batches
 from nerkit.windows import (
@@ -164,8 +165,16 @@ def test_entities_across_window_edges_are_found_once_with_exact_offsets(tokenize
 # --- batching ---------------------------------------------------------------------------
 
 
-def test_a_document_reads_the_same_alone_and_among_64_others(tiny_model, tokenizer, contract_tags):
-    predictor = Predictor(tiny_model, tokenizer, contract_tags, WindowConfig(128, 24), device="cpu")
+@pytest.mark.parametrize("owned", [False, True], ids=["shared-model", "owned-packed-linears"])
+def test_a_document_reads_the_same_alone_and_among_64_others(
+    tiny_model, tokenizer, contract_tags, owned
+):
+    model = copy.deepcopy(tiny_model) if owned else tiny_model
+    predictor = Predictor(
+        model, tokenizer, contract_tags, WindowConfig(128, 24), device="cpu", owns_model=owned
+    )
+    if owned and onednn_linear_available():
+        assert type(predictor.model.classifier) is not torch.nn.Linear  # packed for oneDNN
     rng = random.Random(7)
     target = random_text(rng, 400)
     others = [random_text(rng, rng.randint(3, 500)) for _ in range(64)]
@@ -297,6 +306,21 @@ def test_the_token_budget_defaults_by_device(tiny_model, tokenizer, contract_tag
     assert chosen.batch_tokens == 96
     assert default_batch_tokens(torch.device("cpu")) == CPU_BATCH_TOKENS
     assert default_batch_tokens(torch.device("cuda", 0)) == GPU_BATCH_TOKENS > CPU_BATCH_TOKENS
+
+
+@pytest.mark.skipif(not onednn_linear_available(), reason="this torch build has no oneDNN")
+def test_packed_linears_compute_what_the_model_computes(tiny_model, tokenizer, contract_tags):
+    packed = copy.deepcopy(tiny_model).eval()
+    n_linear = sum(type(m) is torch.nn.Linear for m in tiny_model.modules())
+    assert use_onednn_linear(packed) == n_linear > 0
+    assert not any(type(m) is torch.nn.Linear for m in packed.modules())
+    ids = torch.randint(5, tokenizer.vocab_size, (3, 40))
+    with torch.inference_mode():
+        expected = tiny_model.eval()(input_ids=ids).logits
+        torch.testing.assert_close(packed(input_ids=ids).logits, expected, rtol=1e-4, atol=1e-4)
+    # The caller's model keeps its Linears unless the predictor owns it.
+    Predictor(tiny_model, tokenizer, contract_tags, device="cpu")
+    assert type(tiny_model.classifier) is torch.nn.Linear
 
 
 def test_int8_runs_on_cpu(tiny_model, tokenizer, contract_tags):
