@@ -3,7 +3,8 @@
 A precision the hardware cannot run is refused with a ValueError; nothing is silently
 changed, so a figure measured "in bf16" really was.
 
-- ``fp32`` runs everywhere;
+- ``fp32`` runs everywhere; on CPU, a model the predictor owns (loaded from a bundle) has
+  its ``nn.Linear`` layers run by oneDNN with packed weights (:func:`use_onednn_linear`);
 - ``bf16`` on CUDA devices that support it and on CPUs with native bf16 (AVX512-BF16 or
   AMX) — elsewhere it would be emulated and slower than fp32;
 - ``fp16`` on CUDA only (CPU fp16 matmuls are emulated);
