@@ -162,12 +162,15 @@ def _parameter(model: Any) -> Any | None:
     return next(iter(model.parameters()), None)
 
 
-def prepare_model(model: Any, device: Any, precision: str, owned: bool = False) -> Any:
+def prepare_model(
+    model: Any, device: Any, precision: str, owned: bool = False, compiled: bool = False
+) -> Any:
     """The model as it will run: eval mode, SDPA, on ``device`` in ``precision``.
 
     A change of dtype (or int8 quantisation) happens on a copy unless ``owned``, so the
     caller's model keeps its weights; a device move happens in place, as in Hugging Face
-    pipelines.
+    pipelines. An owned fp32 CPU model that will not be ``compiled`` gets oneDNN linears
+    (``torch.compile`` lowers linears its own way and cannot trace the packed ones).
     """
     check_precision(precision, device)
     model.eval()
@@ -179,7 +182,8 @@ def prepare_model(model: Any, device: Any, precision: str, owned: bool = False) 
     if param is not None and param.dtype != dtype and not owned:
         model = copy.deepcopy(model)
     model = model.to(device=device, dtype=dtype)
-    if owned and precision == "fp32" and getattr(device, "type", str(device)) == "cpu":
+    on_cpu = getattr(device, "type", str(device)) == "cpu"
+    if owned and not compiled and precision == "fp32" and on_cpu:
         # Only a model no one else holds: its Linears are replaced in place.
         use_onednn_linear(model)
     return model
@@ -259,7 +263,9 @@ class Predictor:
                 torch.set_num_threads(int(threads))
             else:
                 limit_cpu_threads()
-        self.model = prepare_model(model, self.device, precision, owned=owns_model)
+        self.model = prepare_model(
+            model, self.device, precision, owned=owns_model, compiled=compile
+        )
         self.compiled = compile
         self._run: Any = compile_model(self.model, precision) if compile else self.model
 

@@ -381,7 +381,16 @@ def test_compiled_model_reads_like_the_eager_one(tiny_model, tokenizer, contract
     target = random_text(rng, 300)
     others = [random_text(rng, rng.randint(3, 400)) for _ in range(8)]
     eager = Predictor(tiny_model, tokenizer, contract_tags, cfg, device="cpu")
-    compiled = Predictor(tiny_model, tokenizer, contract_tags, cfg, device="cpu", compile=True)
+    # Owned, as from a bundle: fp32 on CPU would pack the Linears, which compile cannot trace.
+    compiled = Predictor(
+        copy.deepcopy(tiny_model),
+        tokenizer,
+        contract_tags,
+        cfg,
+        device="cpu",
+        compile=True,
+        owns_model=True,
+    )
     alone = compiled.predict([target])[0]
     among = compiled.predict([*others, target])[-1]
     assert entity_tuples(alone) == entity_tuples(eager.predict([target])[0])
