@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 
@@ -55,8 +56,15 @@ def test_round_trip_gives_identical_predictions(
     words = "Zorblax Holdings Limited pays Quentin Farnsworth USD 5,000 on 3 March 2021 in Delaware"
     rng = random.Random(0)
     texts = [" ".join(rng.choice(words.split()) for _ in range(n)) for n in (40, 300, 7)]
+    # Owned like a bundle's model, so both run the same (packed fp32) kernels.
     before = Predictor(
-        tiny_model, tokenizer, contract_tags, meta.window, meta.aggregation, device="cpu"
+        copy.deepcopy(tiny_model),
+        tokenizer,
+        contract_tags,
+        meta.window,
+        meta.aggregation,
+        device="cpu",
+        owns_model=True,
     ).predict(texts)
     after = Predictor.from_bundle(bundle_dir, device="cpu").predict(texts)
     assert [[e.to_dict() for e in p.entities] for p in after] == [
