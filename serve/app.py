@@ -324,19 +324,7 @@ class Service:
             ]
         return NerResponse(
             id=doc.id,
-            entities=[
-                EntityOut(
-                    label=e.label,
-                    start=e.start,
-                    end=e.end,
-                    text=e.text,
-                    score=e.score,
-                    model=e.extra.get("model"),
-                    version=e.extra.get("version"),
-                    link=e.extra.get("link"),
-                )
-                for e in entities
-            ],
+            entities=[EntityOut.from_entity(e) for e in entities],
             meta=Meta(
                 model=models[0].name,
                 version=models[0].version,

@@ -555,19 +555,7 @@ def document_result(
         groups = [MentionGroup(**g) for g in group_mentions(entities)]
     response = NerResponse(
         id=doc_id,
-        entities=[
-            EntityOut(
-                label=e.label,
-                start=e.start,
-                end=e.end,
-                text=e.text,
-                score=e.score,
-                model=e.extra.get("model"),
-                version=e.extra.get("version"),
-                link=e.extra.get("link"),
-            )
-            for e in entities
-        ],
+        entities=[EntityOut.from_entity(e) for e in entities],
         meta=Meta(
             model=model.name,
             version=model.version,

@@ -104,6 +104,20 @@ class EntityOut(BaseModel):
     version: str | None = None
     link: dict[str, Any] | None = Field(None, description="knowledge-base link (enrich)")
 
+    @classmethod
+    def from_entity(cls, entity: Any) -> EntityOut:
+        """From a ``nerkit.documents.Entity``; model, version and link come from its extra."""
+        return cls(
+            label=entity.label,
+            start=entity.start,
+            end=entity.end,
+            text=entity.text,
+            score=entity.score,
+            model=entity.extra.get("model"),
+            version=entity.extra.get("version"),
+            link=entity.extra.get("link"),
+        )
+
 
 class ModelUsed(BaseModel):
     model: str
