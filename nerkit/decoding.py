@@ -80,22 +80,15 @@ def stitch_windows(
     if len(ranges) == 0:
         raise ValueError("no windows to stitch")
     n_tags = window_probs[0].shape[1]
-    starts, ends = ranges[:, 0], ranges[:, 1]
-    lengths = ends - starts
-    # Flat index of every (window, position) pair, built without a loop per token.
-    offsets_in_flat = np.cumsum(lengths) - lengths
-    position = np.arange(lengths.sum()) - np.repeat(offsets_in_flat, lengths)
-    token = np.repeat(starts, lengths) + position
-    weights = np.concatenate(
-        [
-            window_weights(int(ln), bool(a > 0), bool(b < n_tokens), floor)
-            for a, b, ln in zip(starts.tolist(), ends.tolist(), lengths.tolist(), strict=True)
-        ]
-    )
-    probs = np.concatenate(window_probs, axis=0).astype(np.float64, copy=False)
     summed = np.zeros((n_tokens, n_tags), dtype=np.float64)
-    np.add.at(summed, token, probs * weights[:, None])
-    total = np.bincount(token, weights=weights, minlength=n_tokens)
+    total = np.zeros(n_tokens, dtype=np.float64)
+    # Windows are contiguous token ranges: one slice update per window, in window order,
+    # adds each token's contributions in the same order as a scatter-add would (so the
+    # sums are bit for bit the same), several times faster than ``np.add.at``.
+    for (start, end), probs in zip(ranges.tolist(), window_probs, strict=True):
+        weights = window_weights(end - start, start > 0, end < n_tokens, floor)
+        summed[start:end] += probs.astype(np.float64, copy=False) * weights[:, None]
+        total[start:end] += weights
     covered = total > 0
     summed[covered] /= total[covered, None]
     summed[~covered] = 0.0

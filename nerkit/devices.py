@@ -88,6 +88,22 @@ def check_precision(precision: str, device: Any) -> None:
             )
 
 
+def resolve_precision(precision: str, device: Any) -> str:
+    """``auto``: bf16 on CUDA devices that have it, else fp16 on CUDA; fp32 on CPU.
+
+    On CPU ``auto`` keeps fp32 even where bf16 is native: bf16 reads faster there but
+    changes the numbers, and CPU results must match what was scored in fp32.
+    Any other value is returned as it is (and checked by :func:`check_precision`).
+    """
+    if precision != "auto":
+        return precision
+    import torch
+
+    if torch.device(device).type == "cuda":
+        return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+    return "fp32"
+
+
 def torch_dtype(precision: str) -> Any:
     """The floating dtype the weights are held in (int8 keeps fp32 outside the Linears)."""
     import torch
