@@ -1,9 +1,12 @@
 """Readers and writers for labelled data; every one produces or consumes Documents.
 
-``load_documents`` picks the reader from the path (or ``format=``), and every reader
-validates what it read the same way: all problems in a file are reported together in
-one :class:`~nerkit.documents.DataError`, each with its file, line or record, and
-document id. Nothing is dropped or repaired.
+``load_documents`` picks the reader from the file's content (``nerkit.formats.detect``)
+or ``format=``, passes it the reader's own options, and every reader validates what it
+read the same way: all problems in a file are reported together in one
+:class:`~nerkit.documents.DataError`, each with its file, line or record, and document
+id. What a reader skips or repairs on purpose is counted in a
+:class:`~nerkit.formats.report.LoadReport` (``report=``), never done silently.
+``python -m nerkit.formats check FILE`` prints that report.
 
 The format modules are imported when used, so importing this package does not pull in
 ``datasets``.
@@ -16,19 +19,30 @@ import json
 import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nerkit.documents import DataError, Document, Problem, ProblemCollector, document_problems
 from nerkit.schemes import check_scheme
 
+if TYPE_CHECKING:
+    from nerkit.formats.report import LoadReport
+
 logger = logging.getLogger("nerkit.formats")
 
 FORMATS: tuple[str, ...] = ("conll", "labelstudio", "doccano", "spacy", "hf")
-CONLL_SUFFIXES = frozenset({".conll", ".txt", ".iob", ".iob2", ".bio"})
 HF_MARKERS = ("dataset_info.json", "state.json", "dataset_dict.json")
+# The options each reader takes besides scheme and labels (see each module's docstring).
+READER_OPTIONS: dict[str, tuple[str, ...]] = {
+    "conll": ("token_column", "tag_column", "separator"),
+    "labelstudio": ("label_config", "text_field", "annotation", "results", "overlaps"),
+    "doccano": ("overlaps",),
+    "spacy": ("overlaps",),
+    "hf": ("doc_id_column",),
+}
 
 __all__ = [
     "FORMATS",
+    "READER_OPTIONS",
     "detect_format",
     "load_documents",
     "write_documents",
@@ -41,38 +55,68 @@ def load_documents(
     scheme: str = "auto",
     labels: Iterable[str] | None = None,
     split: str | None = None,
+    report: LoadReport | None = None,
+    **options: Any,
 ) -> list[Document]:
     """Read labelled documents from a file, a ``save_to_disk`` folder or (``format="hf"``) a hub id.
 
     ``scheme`` applies to token-tagged formats (CoNLL, Hugging Face); ``labels``, when
-    given, is the set of entity types allowed; ``split`` picks a Hugging Face split.
+    given, is the set of entity types allowed; ``split`` picks a Hugging Face split;
+    ``report`` is filled with what was detected, skipped and repaired; ``options`` are
+    the reader's own (READER_OPTIONS), e.g. ``overlaps="longest"`` or ``tag_column=2``.
     """
+    from nerkit.formats.report import LoadReport
+
     if str(scheme).lower() != "auto":
         check_scheme(scheme)  # an unknown name is an error even where no tags are read
     known = list(labels) if labels is not None else None
+    report = report if report is not None else LoadReport()
+    report.source = str(path)
     if format == "hf" and _looks_like_hub_id(path):
-        from nerkit.formats import hf
-
-        return hf.read_hf(str(path), scheme=scheme, labels=known, split=split)
+        return _read(str(path), "hf", scheme, known, split, report, options)
     path = existing_path(path)
-    name = detect_format(path) if format == "auto" else _known_format(format)
+    if format == "auto":
+        name, why = _detect(path)
+        report.setting("detected", why)
+    else:
+        name = _known_format(format)
     if split is not None and name != "hf":
         raise ValueError(f"{path}: split= applies to Hugging Face datasets, not {name} files")
+    return _read(path, name, scheme, known, split, report, options)
+
+
+def _read(
+    path: str | Path,
+    name: str,
+    scheme: str,
+    known: list[str] | None,
+    split: str | None,
+    report: LoadReport,
+    options: dict[str, Any],
+) -> list[Document]:
+    report.format = name
+    given = {k: v for k, v in options.items() if v is not None}
+    unknown = sorted(set(given) - set(READER_OPTIONS[name]))
+    if unknown:
+        raise ValueError(
+            f"{path}: option(s) {', '.join(unknown)} do not apply to {name} files; "
+            f"{name} takes {', '.join(READER_OPTIONS[name]) or 'none'}"
+        )
     if name == "conll":
         from nerkit.formats import conll
 
-        return conll.read_conll(path, scheme=scheme, labels=known)
+        return conll.read_conll(path, scheme=scheme, labels=known, report=report, **given)
     if name == "labelstudio":
         from nerkit.formats import labelstudio
 
-        return labelstudio.read_labelstudio(path, labels=known)
+        return labelstudio.read_labelstudio(path, labels=known, report=report, **given)
     if name in ("doccano", "spacy"):
         from nerkit.formats import jsonl
 
-        return jsonl.read_jsonl(path, flavour=name, labels=known)
+        return jsonl.read_jsonl(path, flavour=name, labels=known, report=report, **given)
     from nerkit.formats import hf
 
-    return hf.read_hf(str(path), scheme=scheme, labels=known, split=split)
+    return hf.read_hf(str(path), scheme=scheme, labels=known, split=split, report=report, **given)
 
 
 def _looks_like_hub_id(path: str | Path) -> bool:
@@ -108,34 +152,21 @@ def write_documents(
 
 
 def detect_format(path: str | Path) -> str:
-    """The format of an existing path, from its suffix (and, for .jsonl, its keys)."""
-    path = Path(path)
+    """The format of an existing path, from its content (see :mod:`nerkit.formats.detect`)."""
+    return _detect(existing_path(path))[0]
+
+
+def _detect(path: Path) -> tuple[str, str]:
+    from nerkit.formats.detect import formats_hint, sniff
+
     if path.is_dir():
         if any((path / marker).is_file() for marker in HF_MARKERS):
-            return "hf"
+            return "hf", "a Hugging Face save_to_disk folder"
         raise ValueError(
             f"{path}: a folder, but not a Hugging Face save_to_disk folder (no "
-            f"{' or '.join(HF_MARKERS)}); {_formats_hint()}"
+            f"{' or '.join(HF_MARKERS)}); {formats_hint()}"
         )
-    suffix = path.suffix.lower()
-    if suffix in CONLL_SUFFIXES:
-        return "conll"
-    if suffix == ".json":
-        return "labelstudio"
-    if suffix == ".jsonl":
-        from nerkit.formats import jsonl
-
-        return jsonl.detect_flavour(path)
-    raise ValueError(
-        f"{path}: cannot tell the format from the suffix {suffix!r}; {_formats_hint()}"
-    )
-
-
-def _formats_hint() -> str:
-    return (
-        f"pass format= one of {', '.join(FORMATS)} (CoNLL: {', '.join(sorted(CONLL_SUFFIXES))}; "
-        "Label Studio: .json; doccano or spaCy: .jsonl; hf: a save_to_disk folder)"
-    )
+    return sniff(path)
 
 
 def _known_format(format: str) -> str:

@@ -1,64 +1,130 @@
-"""CoNLL token-per-line files: ``token tag`` or ``token pos chunk tag`` (the tag is last).
+"""CoNLL token-per-line files: a token and a tag per line, in whichever columns hold them.
 
-``-DOCSTART-`` lines separate documents and blank lines separate sentences. A document's
-text is rebuilt from its tokens: tokens joined by one space within a sentence, sentences
-joined by ``"\\n"``; spans are character offsets into that text, and the token offsets are
-kept in ``meta["token_offsets"]`` so the writer can write the same tokens back.
+``-DOCSTART-`` lines separate documents, blank lines separate sentences and comment
+lines (``# sent_id = ...``) are skipped and counted. The columns and the separator are
+found by :mod:`nerkit.formats.conll_layout` (or set with ``token_column=``,
+``tag_column=``, ``separator=``). A document's text is rebuilt from its tokens: tokens
+joined by one space within a sentence, sentences joined by ``"\\n"``; spans are
+character offsets into that text, and the token offsets are kept in
+``meta["token_offsets"]`` so the writer can write the same tokens back.
 
-The writer tokenises other documents into words and punctuation (grapheme clusters are
-never split) and refuses spans that do not fall on those token boundaries.
+The file is streamed twice (layout, then tokens) and sentences are held compactly (one
+string and a few integers per token), so reading time and memory grow linearly with the
+file (``bench/formats_load.py``).
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
-import re
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
-import regex
-
-from nerkit.documents import Document, ProblemCollector, Span
-from nerkit.formats import check_before_writing, check_documents, prepare_output, read_text
-from nerkit.schemes import (
-    Scheme,
-    TagSequenceError,
-    check_scheme,
-    detect_scheme,
-    spans_to_tags,
-    split_tag,
-    tags_to_spans,
+from nerkit.documents import DataError, Document, Problem, ProblemCollector, Span
+from nerkit.formats import check_documents
+from nerkit.formats.conll_layout import (
+    DOCSTART,
+    DOCSTART_FILLERS,
+    SEPARATORS,
+    Layout,
+    is_blank,
+    is_docstart,
+    is_tag,
+    lines_of,
+    sniff_layout,
 )
+from nerkit.formats.conll_write import tagged_sentences, tokenize, write_conll
+from nerkit.formats.report import LoadReport
+from nerkit.schemes import Scheme, TagSequenceError, check_scheme, detect_scheme, tags_to_spans
 
 logger = logging.getLogger("nerkit.formats")
 
-DOCSTART = "-DOCSTART-"
-# Columns that conventionally pad a -DOCSTART- line; anything else on it is the document id.
-DOCSTART_FILLERS = frozenset({"-X-", "O", "-", "_"})
-# What separates columns and lines in the file; a token must not contain any of them.
-SEPARATORS = frozenset(" \t\n\r")
-_COLUMNS = re.compile(r"[ \t]+")
-# Words (runs of grapheme clusters that start with a word character) or one other
-# non-space grapheme cluster: keeps combining marks and emoji sequences whole.
-_TOKEN = regex.compile(r"(?:(?=\w)\X)+|(?![\w\s])\X")
+__all__ = [
+    "DOCSTART",
+    "SEPARATORS",
+    "TaggedSentence",
+    "TokenOffsets",
+    "build_document",
+    "read_conll",
+    "resolve_scheme",
+    "scheme_note",
+    "tagged_sentences",
+    "tokenize",
+    "write_conll",
+]
+OPTIONS = ("token_column", "tag_column", "separator")
 
 
-@dataclass(frozen=True)
-class TaggedToken:
-    """One token of a labelled sentence and where it was read (``"line 12"``, ``"row 3"``)."""
+@dataclass(slots=True)
+class TaggedSentence:
+    """One sentence held compactly: its tokens joined by spaces, their lengths and tags.
+
+    ``locations[i]`` is where token ``i`` was read: a line number, or a name such as
+    ``"row 3, token 1"``.
+    """
 
     text: str
-    tag: str
-    location: str
+    lengths: Sequence[int]
+    tags: list[str]
+    locations: Sequence[int | str]
+
+    @classmethod
+    def of(
+        cls, tokens: Sequence[str], tags: list[str], locations: Sequence[int | str]
+    ) -> TaggedSentence:
+        return cls(" ".join(tokens), array("I", map(len, tokens)), tags, locations)
+
+    def location(self, index: int) -> str:
+        where = self.locations[index]
+        return f"line {where}" if isinstance(where, int) else where
+
+
+class TokenOffsets(Sequence[tuple[int, int]]):
+    """``(start, end)`` of every token, in one flat array: 8 bytes a token, not ~120."""
+
+    __slots__ = ("_flat",)
+
+    def __init__(self, flat: array) -> None:
+        self._flat = flat
+
+    def __len__(self) -> int:
+        return len(self._flat) // 2
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, int]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, int]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._flat[2 * index], self._flat[2 * index + 1]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        flat = iter(self._flat)
+        return zip(flat, flat, strict=True)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or len(other) != len(self):
+            return False
+        return all(tuple(a) == tuple(b) for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"TokenOffsets({list(self)!r})"
 
 
 @dataclass
 class _RawDocument:
     id: str
     location: str
-    sentences: list[list[TaggedToken]] = field(default_factory=list)
+    sentences: list[TaggedSentence] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------
@@ -66,89 +132,134 @@ class _RawDocument:
 
 
 def read_conll(
-    path: str | Path, scheme: str = "auto", labels: Iterable[str] | None = None
+    path: str | Path,
+    scheme: str = "auto",
+    labels: Iterable[str] | None = None,
+    report: LoadReport | None = None,
+    token_column: int | None = None,
+    tag_column: int | None = None,
+    separator: str = "auto",
 ) -> list[Document]:
     """Documents from a CoNLL file; every problem in the file is reported in one DataError."""
     path = Path(path)
     source = str(path)
+    report = report if report is not None else LoadReport(source, "conll")
+    _require_text(path)
+    layout = sniff_layout(path, token_column, tag_column, separator)
+    report.setting("columns", layout.describe())
     collector = ProblemCollector()
-    raw_docs = _parse_lines(read_text(path), path.stem, source, collector)
-    all_sentences = [s for raw in raw_docs for s in raw.sentences]
-    chosen = resolve_scheme(scheme, all_sentences, source)
+    raw_docs = _Parser(path, layout, collector, report).parse()
+    chosen = resolve_scheme(scheme, (s for raw in raw_docs for s in raw.sentences), source)
+    report.setting("scheme", f"{chosen}{' (detected)' if str(scheme).lower() == 'auto' else ''}")
     known = set(labels) if labels is not None else None
     note = scheme_note(scheme, chosen)
-    docs = [
-        build_document(raw.id, raw.sentences, chosen, source, collector, known, note)
-        for raw in raw_docs
-    ]
-    check_documents(collector, source, zip(docs, (r.location for r in raw_docs), strict=True), None)
+    located: list[tuple[Document, str]] = []
+    raw_docs.reverse()  # popped from the end: each raw document is freed once built
+    while raw_docs:
+        raw = raw_docs.pop()
+        doc = build_document(raw.id, raw.sentences, chosen, source, collector, known, note)
+        located.append((doc, raw.location))
+    check_documents(collector, source, located, None)
     collector.raise_if_any()
-    return docs
+    return [doc for doc, _ in located]
 
 
-def _parse_lines(
-    text: str, stem: str, source: str, collector: ProblemCollector
-) -> list[_RawDocument]:
-    docs: list[_RawDocument] = []
-    current: _RawDocument | None = None
-    sentence: list[TaggedToken] = []
-    columns: tuple[int, int] | None = None  # (count, line) of the first token line
+def _require_text(path: Path) -> None:
+    """An empty file (or only blank lines) is a DataError naming it."""
+    if not path.exists():
+        from nerkit.formats import existing_path
 
-    def close_sentence() -> None:
-        nonlocal sentence
-        if sentence and current is not None:
-            current.sentences.append(sentence)
-        sentence = []
+        existing_path(path)
+    if all(is_blank(line) for _, line in lines_of(path)):
+        raise DataError([Problem(str(path), "line 1", None, "the file is empty")])
 
-    for number, line in enumerate(text.split("\n"), start=1):
-        stripped = line.strip(" \t")
-        if not stripped:
-            close_sentence()
-            continue
-        fields = _COLUMNS.split(stripped)
-        if fields[0] == DOCSTART:
-            close_sentence()
-            current = _RawDocument(
-                _docstart_id(fields[1:]) or f"{stem}-{len(docs) + 1}", f"line {number}"
-            )
-            docs.append(current)
-            continue
-        if current is None:  # tokens before any -DOCSTART- form the first document
-            current = _RawDocument(f"{stem}-1", f"line {number}")
-            docs.append(current)
+
+class _Parser:
+    """The second pass: lines to documents of compact sentences."""
+
+    def __init__(
+        self, path: Path, layout: Layout, collector: ProblemCollector, report: LoadReport
+    ) -> None:
+        self.path, self.layout, self.collector, self.report = path, layout, collector, report
+        self.source = str(path)
+        self.docs: list[_RawDocument] = []
+        self.tokens: list[str] = []
+        self.tags: list[str] = []
+        self.lines = array("I")
+        self.tag_strings: dict[str, str] = {}  # one string object per distinct tag
+        self.first_width: tuple[int, int] | None = None  # (columns, line) of the first token
+
+    def parse(self) -> list[_RawDocument]:
+        for number, line in lines_of(self.path):
+            if is_blank(line):
+                self.close_sentence()
+                continue
+            fields = self.layout.split(line)
+            if is_docstart(fields):
+                self.close_sentence()
+                doc_id = _docstart_id(fields) or f"{self.path.stem}-{len(self.docs) + 1}"
+                self.docs.append(_RawDocument(doc_id, f"line {number}"))
+            elif line.startswith("#") and not self.is_token_line(fields):
+                self.report.skip("comment lines", f"line {number}")
+            else:
+                self.token_line(fields, line, number)
+        self.close_sentence()
+        return self.docs
+
+    def is_token_line(self, fields: list[str]) -> bool:
+        """A line starting with ``#`` is a token ``#`` only if it has the layout's shape."""
+        return len(fields) == self.layout.columns and is_tag(fields[self.layout.tag])
+
+    def current(self, number: int) -> _RawDocument:
+        if not self.docs:  # tokens before any -DOCSTART- form the first document
+            self.docs.append(_RawDocument(f"{self.path.stem}-1", f"line {number}"))
+        return self.docs[-1]
+
+    def token_line(self, fields: list[str], line: str, number: int) -> None:
+        doc = self.current(number)
+        layout = self.layout
         if len(fields) < 2:
-            collector.add(
-                source,
-                f"line {number}",
-                current.id,
-                f"expected a token and a tag, found one column: {stripped!r}",
-            )
-            continue
-        if columns is None:
-            columns = (len(fields), number)
-        elif len(fields) != columns[0]:
-            collector.add(
-                source,
-                f"line {number}",
-                current.id,
-                f"{len(fields)} columns where line {columns[1]} has {columns[0]} "
-                "(a token with a space in it?)",
-            )
-        sentence.append(TaggedToken(fields[0], fields[-1], f"line {number}"))
-    close_sentence()
-    return docs
+            self.problem(number, doc.id, f"expected a token and a tag, found one column: {line!r}")
+            return
+        if self.first_width is None:
+            self.first_width = (len(fields), number)
+        if len(fields) != layout.columns:
+            self.problem(number, doc.id, self.width_message(len(fields)))
+            if max(layout.token, layout.tag) >= len(fields):
+                return
+        tag = fields[layout.tag]
+        self.tokens.append(fields[layout.token])
+        self.tags.append(self.tag_strings.setdefault(tag, tag))
+        self.lines.append(number)
+
+    def width_message(self, width: int) -> str:
+        expected, where = self.first_width or (self.layout.columns, 0)
+        hint = ""
+        if width > self.layout.columns and not self.layout.tabs:
+            hint = " (a token with a space in it? separate the columns with tabs)"
+        return f"{width} columns where line {where} has {expected}{hint}"
+
+    def problem(self, number: int, doc_id: str, message: str) -> None:
+        self.collector.add(self.source, f"line {number}", doc_id, message)
+
+    def close_sentence(self) -> None:
+        if self.tokens and self.docs:
+            sentence = TaggedSentence.of(self.tokens, self.tags, self.lines)
+            self.docs[-1].sentences.append(sentence)
+        self.tokens, self.tags, self.lines = [], [], array("I")
 
 
 def _docstart_id(fields: Sequence[str]) -> str:
-    return " ".join(f for f in fields if f not in DOCSTART_FILLERS)
+    start = 1 if fields[0] == DOCSTART else 2
+    return " ".join(f for f in fields[start:] if f not in DOCSTART_FILLERS)
 
 
-def resolve_scheme(scheme: str, sentences: Sequence[Sequence[TaggedToken]], source: str) -> Scheme:
+def resolve_scheme(scheme: str, sentences: Iterable[TaggedSentence], source: str) -> Scheme:
     """The scheme named, or the one the tags use when ``scheme == "auto"``."""
     if str(scheme).lower() != "auto":
         return check_scheme(scheme)
     # Malformed tags are reported, with their lines, when the sentences are converted.
-    detected = detect_scheme([[t.tag for t in s if _well_formed(t.tag)] for s in sentences])
+    detected = detect_scheme([[t for t in s.tags if is_tag(t)] for s in sentences])
     logger.info("%s: tag scheme detected as %s", source, detected)
     return detected
 
@@ -160,17 +271,9 @@ def scheme_note(asked: str, chosen: Scheme) -> str:
     return f" ({chosen} detected from the tags; pass scheme= to read them as another)"
 
 
-def _well_formed(tag: str) -> bool:
-    try:
-        split_tag(tag)
-    except ValueError:
-        return False
-    return True
-
-
 def build_document(
     doc_id: str,
-    sentences: Sequence[Sequence[TaggedToken]],
+    sentences: Sequence[TaggedSentence],
     scheme: Scheme,
     source: str,
     collector: ProblemCollector,
@@ -178,37 +281,30 @@ def build_document(
     note: str = "",
 ) -> Document:
     """A Document from tagged sentences; tag problems go to ``collector`` with their location."""
-    pieces: list[str] = []
-    offsets: list[tuple[int, int]] = []
+    text = "\n".join(s.text for s in sentences)
+    flat = array("I" if len(text) < 2**32 else "q")
     spans: list[Span] = []
     position = 0
-    for number, sentence in enumerate(sentences):
-        if number:
-            pieces.append("\n")
-            position += 1
-        first = len(offsets)
-        for i, token in enumerate(sentence):
-            if i:
-                pieces.append(" ")
-                position += 1
-            pieces.append(token.text)
-            offsets.append((position, position + len(token.text)))
-            position += len(token.text)
-        found = _sentence_spans(sentence, scheme, source, doc_id, collector, note)
-        for start, end, label in found:
+    for sentence in sentences:
+        first = len(flat) // 2
+        for length in sentence.lengths:
+            flat.append(position)
+            flat.append(position + length)
+            position += length + 1  # the space after it, or the line break after the last
+        for start, end, label in _sentence_spans(sentence, scheme, source, doc_id, collector, note):
             if labels is not None and label not in labels:
                 collector.add(
                     source,
-                    sentence[start].location,
+                    sentence.location(start),
                     doc_id,
                     f"unknown label {label!r} (known: {', '.join(sorted(labels))})",
                 )
-            spans.append(Span(offsets[first + start][0], offsets[first + end - 1][1], label))
-    return Document(doc_id, "".join(pieces), spans, {"token_offsets": offsets})
+            spans.append(Span(flat[2 * (first + start)], flat[2 * (first + end) - 1], label))
+    return Document(doc_id, text, spans, {"token_offsets": TokenOffsets(flat)})
 
 
 def _sentence_spans(
-    sentence: Sequence[TaggedToken],
+    sentence: TaggedSentence,
     scheme: Scheme,
     source: str,
     doc_id: str,
@@ -216,154 +312,8 @@ def _sentence_spans(
     note: str,
 ) -> list[tuple[int, int, str]]:
     try:
-        return tags_to_spans([t.tag for t in sentence], scheme)
+        return tags_to_spans(sentence.tags, scheme)
     except TagSequenceError as error:
         for index, message in error.problems:
-            collector.add(source, sentence[index].location, doc_id, message + note)
+            collector.add(source, sentence.location(index), doc_id, message + note)
         return []
-
-
-# ---------------------------------------------------------------------------------------
-# Writing
-
-
-def write_conll(docs: Sequence[Document], path: str | Path, scheme: str = "IOB2") -> None:
-    """Write ``token tag`` lines; raises DataError (writing nothing) if any span cannot be."""
-    path = Path(path)
-    chosen = check_scheme(scheme)
-    collector = check_before_writing(docs, path)
-    blocks: list[str] = []
-    for number, doc in enumerate(docs, start=1):
-        where = f"document {number}"
-        if not _carries_id(doc.id):
-            collector.add(
-                str(path),
-                where,
-                doc.id,
-                "a CoNLL -DOCSTART- line cannot carry this id (empty, has spaces, "
-                f"or is one of {', '.join(sorted(DOCSTART_FILLERS))})",
-            )
-        sentences = tagged_sentences(doc, chosen, str(path), where, collector)
-        lines = [f"{DOCSTART} {doc.id}", ""]
-        for sentence in sentences:
-            lines.extend(f"{token} {tag}" for token, tag in sentence)
-            lines.append("")
-        blocks.append("\n".join(lines))
-    collector.raise_if_any()
-    prepare_output(path)
-    path.write_text("\n".join(blocks), encoding="utf-8", newline="\n")
-
-
-def _carries_id(doc_id: str) -> bool:
-    return (
-        bool(doc_id)
-        and not any(c in SEPARATORS for c in doc_id)
-        and (doc_id not in DOCSTART_FILLERS)
-    )
-
-
-def tokenize(text: str) -> list[tuple[int, int]]:
-    """Word and punctuation tokens of ``text`` as exact ``(start, end)`` offsets."""
-    return [m.span() for m in _TOKEN.finditer(text)]
-
-
-def document_tokens(doc: Document) -> list[tuple[int, int]]:
-    """The tokens to write: the ones the document was read with, else :func:`tokenize`."""
-    kept = doc.meta.get("token_offsets")
-    if kept is not None and _tokens_fit(doc.text, kept):
-        return [(int(s), int(e)) for s, e in kept]
-    return tokenize(doc.text)
-
-
-def _tokens_fit(text: str, offsets: Sequence[Sequence[int]]) -> bool:
-    """Whether stored offsets still tile ``text``: non-empty tokens apart, whitespace between."""
-    position = 0
-    for pair in offsets:
-        if len(pair) != 2:
-            return False
-        start, end = pair
-        gap = text[position:start]
-        token = text[start:end]
-        if start < position or end <= start or end > len(text) or (gap and not gap.isspace()):
-            return False
-        if any(c in SEPARATORS for c in token):
-            return False
-        position = end
-    tail = text[position:]
-    return not tail or tail.isspace()
-
-
-def tagged_sentences(
-    doc: Document,
-    scheme: Scheme,
-    source: str,
-    where: str,
-    collector: ProblemCollector,
-) -> list[list[tuple[str, str]]]:
-    """``(token, tag)`` sentences for writing; a line break in the text ends a sentence.
-
-    Spans that do not start and end on token boundaries, or that cross a line break,
-    are added to ``collector`` (they would change if written).
-    """
-    tokens = document_tokens(doc)
-    starts = {start: i for i, (start, _) in enumerate(tokens)}
-    ends = {end: i + 1 for i, (_, end) in enumerate(tokens)}
-    breaks = _sentence_breaks(doc.text, tokens)
-    token_spans: list[tuple[int, int, str]] = []
-    for span in doc.spans:
-        first, last = starts.get(span.start), ends.get(span.end)
-        problem = _alignment_problem(doc, span, first, last, breaks)
-        if problem:
-            collector.add(source, where, doc.id, problem)
-        elif first is not None and last is not None:
-            token_spans.append((first, last, span.label))
-    for i, (start, end) in enumerate(tokens):
-        if doc.text[start:end] == DOCSTART:
-            collector.add(source, where, doc.id, f"token {i} is {DOCSTART}, which ends a document")
-    try:
-        return _split_sentences(doc.text, tokens, token_spans, breaks, scheme)
-    except ValueError as error:  # overlapping spans; the document check names them too
-        collector.add(source, where, doc.id, str(error))
-        return []
-
-
-def _sentence_breaks(text: str, tokens: Sequence[tuple[int, int]]) -> list[int]:
-    """Indices of the tokens that open a new sentence (a line break lies before them)."""
-    return [i for i in range(1, len(tokens)) if "\n" in text[tokens[i - 1][1] : tokens[i][0]]]
-
-
-def _alignment_problem(
-    doc: Document, span: Span, first: int | None, last: int | None, breaks: Sequence[int]
-) -> str | None:
-    described = (
-        f"span [{span.start}, {span.end}) {span.label!r} {doc.text[span.start : span.end]!r}"
-    )
-    if first is None or last is None:
-        side = "start" if first is None else "end"
-        return (
-            f"{described} does not {side} on a token boundary (tokens are words and "
-            "punctuation); CoNLL cannot hold it without moving it"
-        )
-    if any(first < b < last for b in breaks):
-        return f"{described} crosses a line break, which CoNLL writes as a sentence break"
-    return None
-
-
-def _split_sentences(
-    text: str,
-    tokens: Sequence[tuple[int, int]],
-    token_spans: Sequence[tuple[int, int, str]],
-    breaks: Sequence[int],
-    scheme: Scheme,
-) -> list[list[tuple[str, str]]]:
-    bounds = [0, *breaks, len(tokens)]
-    sentences: list[list[tuple[str, str]]] = []
-    for start, end in itertools.pairwise(bounds):
-        inside = [
-            (s - start, e - start, label) for s, e, label in token_spans if start <= s and e <= end
-        ]
-        tags = spans_to_tags(end - start, inside, scheme)
-        sentences.append(
-            [(text[a:b], tag) for (a, b), tag in zip(tokens[start:end], tags, strict=True)]
-        )
-    return [s for s in sentences if s]

@@ -18,12 +18,13 @@ from typing import Any
 from nerkit.documents import DataError, Document, Problem, ProblemCollector
 from nerkit.formats import check_before_writing, check_documents, prepare_output
 from nerkit.formats.conll import (
-    TaggedToken,
+    TaggedSentence,
     build_document,
     resolve_scheme,
     scheme_note,
     tagged_sentences,
 )
+from nerkit.formats.report import LoadReport
 from nerkit.schemes import check_scheme
 
 logger = logging.getLogger("nerkit.formats")
@@ -38,6 +39,7 @@ def read_hf(
     labels: Iterable[str] | None = None,
     split: str | None = None,
     doc_id_column: str | None = None,
+    report: LoadReport | None = None,
 ) -> list[Document]:
     """Documents from a ``save_to_disk`` folder or a hub dataset id."""
     dataset, source, stem = _open(str(name_or_path), split)
@@ -51,6 +53,9 @@ def read_hf(
     chosen = resolve_scheme(
         scheme, [s for sentences, _ in grouped.values() for s in sentences], source
     )
+    if report is not None:
+        detected = " (detected)" if str(scheme).lower() == "auto" else ""
+        report.setting("scheme", f"{chosen}{detected}")
     known = set(labels) if labels is not None else None
     note = scheme_note(scheme, chosen)
     located = [
@@ -132,9 +137,9 @@ def _group_rows(
     stem: str,
     source: str,
     collector: ProblemCollector,
-) -> dict[str, tuple[list[list[TaggedToken]], str]]:
+) -> dict[str, tuple[list[TaggedSentence], str]]:
     """``doc id -> (sentences, location of the first row)`` in order of first appearance."""
-    grouped: dict[str, tuple[list[list[TaggedToken]], str]] = {}
+    grouped: dict[str, tuple[list[TaggedSentence], str]] = {}
     for row, (tokens, tags) in enumerate(zip(columns["tokens"], columns["ner_tags"], strict=True)):
         if group_by is not None:
             doc_id = str(columns[group_by][row])
@@ -155,16 +160,13 @@ def _row_sentence(
     doc_id: str,
     source: str,
     collector: ProblemCollector,
-) -> list[TaggedToken]:
+) -> TaggedSentence:
     if len(tokens) != len(tags):
         collector.add(source, f"row {row}", doc_id, f"{len(tokens)} tokens but {len(tags)} tags")
         # Keep the words (untagged) so the document is not also reported as empty.
-        return [TaggedToken(token, "O", f"row {row}") for token in tokens]
+        return TaggedSentence.of(tokens, ["O"] * len(tokens), [f"row {row}"] * len(tokens))
     strings = [names[t] if names is not None else str(t) for t in tags]
-    return [
-        TaggedToken(token, tag, f"row {row}, token {i}")
-        for i, (token, tag) in enumerate(zip(tokens, strings, strict=True))
-    ]
+    return TaggedSentence.of(tokens, strings, [f"row {row}, token {i}" for i in range(len(tokens))])
 
 
 def write_hf(docs: Sequence[Document], path: str | Path, scheme: str = "IOB2") -> None:

@@ -1,19 +1,24 @@
-"""One JSON record a line: doccano and spaCy-style span files.
+"""JSON records, one a line (or a JSON array of them): doccano and spaCy-style span files.
 
-- doccano: ``{"id": ..., "text": ..., "label": [[start, end, label], ...]}`` (or ``"labels"``)
+- doccano 1.x: ``{"id": ..., "text": ..., "label": [[start, end, label], ...]}``
+- doccano before 1.0 (``.json1`` exports): ``"labels"`` instead of ``"label"``
+- doccano 1.6 and later: ``"entities": [{"label": ..., "start_offset": ..., "end_offset": ...}]``
 - spaCy-style: ``{"text": ..., "entities": [[start, end, label], ...]}`` or
   ``{"text": ..., "spans": [{"start": ..., "end": ..., "label": ...}, ...]}``
 
-The reader accepts any of the four span keys (one per record) and spans written either
-as triples or as objects (``start``/``end`` or doccano's ``start_offset``/``end_offset``);
-the flavour only decides what the writer writes. Offsets are code points. Other keys of
-a record are kept in ``meta``. The id is the record's ``id``, else ``<file stem>-<n>``.
+The reader accepts any of these span keys (one per record), whatever the file suffix
+(``.jsonl``, ``.json1``, or ``.json`` as PaddleNLP names JSON Lines), and spans written
+either as triples or as objects (``start``/``end`` or ``start_offset``/``end_offset``);
+the flavour only decides what the writer writes. Offsets are code points. Overlapping
+(nested or doubly labelled) spans are an error unless ``overlaps=longest`` or ``first``
+chooses which to keep (:mod:`nerkit.formats.spans`). Other keys of a record are kept in
+``meta``. The id is the record's ``id``, else ``<file stem>-<n>``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,62 +26,77 @@ from nerkit.documents import Document, ProblemCollector, Span
 from nerkit.formats import (
     check_before_writing,
     check_documents,
-    existing_path,
     prepare_output,
     read_text,
 )
+from nerkit.formats.jsonstream import iter_values
+from nerkit.formats.report import LoadReport
+from nerkit.formats.spans import apply_overlaps, check_overlaps_policy
 
 FLAVOURS = ("doccano", "spacy")
 SPAN_KEYS = {"label": "doccano", "labels": "doccano", "entities": "spacy", "spans": "spacy"}
+OPTIONS = ("overlaps",)
 WRITTEN_KEY = {"doccano": "label", "spacy": "entities"}
 
 
-def detect_flavour(path: str | Path) -> str:
-    """``"doccano"`` or ``"spacy"``, from the span key of the first record that has one."""
-    with existing_path(path).open(encoding="utf-8-sig") as handle:
-        for line in handle:
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # the reader reports it, with its line
-            if isinstance(record, dict):
-                for key, flavour in SPAN_KEYS.items():
-                    if key in record:
-                        return flavour
-    return "doccano"  # no spans anywhere: both flavours read the same
-
-
 def read_jsonl(
-    path: str | Path, flavour: str = "doccano", labels: Iterable[str] | None = None
+    path: str | Path,
+    flavour: str = "doccano",
+    labels: Iterable[str] | None = None,
+    report: LoadReport | None = None,
+    overlaps: str = "error",
 ) -> list[Document]:
-    """Documents from a doccano or spaCy-style JSONL file; all problems in one DataError."""
+    """Documents from a doccano or spaCy-style file; all problems in one DataError."""
     if flavour not in FLAVOURS:
         raise ValueError(f"unknown JSONL flavour {flavour!r}; use one of {', '.join(FLAVOURS)}")
+    check_overlaps_policy(overlaps)
     path = Path(path)
     source = str(path)
+    report = report if report is not None else LoadReport(source, flavour)
     collector = ProblemCollector()
     located: list[tuple[Document, str]] = []
-    record_number = 0
-    for line_number, line in enumerate(read_text(path).split("\n"), start=1):
-        if not line.strip():
-            continue
-        record_number += 1
-        where = f"line {line_number}"
-        doc = _read_record(line, f"{path.stem}-{record_number}", source, where, collector)
+    text = read_text(path)
+    records: Iterator[tuple[str, Any]]
+    if text.lstrip().startswith("["):
+        report.setting("layout", "a JSON array of records")
+        records = (
+            (f"record {n}", value) for n, (_, value) in enumerate(iter_values(path, text), 1)
+        )
+    else:
+        records = _lines(text)
+    for number, (where, record) in enumerate(records, start=1):
+        doc = _read_record(record, f"{path.stem}-{number}", source, where, collector)
         if doc is not None:
             located.append((doc, where))
+    apply_overlaps(located, overlaps, report)
     check_documents(collector, source, located, labels)
     collector.raise_if_any()
     return [doc for doc, _ in located]
 
 
+def _lines(text: str) -> Iterator[tuple[str, Any]]:
+    """``(line N, record)`` for each non-blank line; a bad line yields its JSON error."""
+    for line_number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield f"line {line_number}", json.loads(line)
+        except json.JSONDecodeError as error:
+            yield (
+                f"line {line_number}",
+                _BadJson(f"not valid JSON: {error.msg} (column {error.colno})"),
+            )
+
+
+class _BadJson(str):
+    """A line that is not JSON, carried as its message to where problems are reported."""
+
+
 def _read_record(
-    line: str, default_id: str, source: str, where: str, collector: ProblemCollector
+    record: Any, default_id: str, source: str, where: str, collector: ProblemCollector
 ) -> Document | None:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
-        collector.add(source, where, None, f"not valid JSON: {error.msg} (column {error.colno})")
+    if isinstance(record, _BadJson):
+        collector.add(source, where, None, str(record))
         return None
     if not isinstance(record, dict):
         collector.add(source, where, None, "a record must be a JSON object")
@@ -87,6 +107,8 @@ def _read_record(
         collector.add(source, where, doc_id, "'text' is missing or not a string")
         return None
     present = [key for key in SPAN_KEYS if key in record]
+    if not present and isinstance(record.get("annotations"), list):
+        present = ["annotations"]  # doccano before 1.0, as its database held them
     if len(present) > 1:
         collector.add(source, where, doc_id, f"several span keys ({', '.join(present)}); keep one")
         return None
@@ -101,7 +123,7 @@ def _read_record(
             collector.add(source, where, doc_id, f"{present[0]}[{index}]: {problem}")
         elif span is not None:
             spans.append(span)
-    meta = {k: v for k, v in record.items() if k not in ("id", "text", *SPAN_KEYS)}
+    meta = {k: v for k, v in record.items() if k not in ("id", "text", *present)}
     return Document(doc_id, text, spans, meta)
 
 
@@ -118,6 +140,11 @@ def _parse_span(item: Any) -> tuple[Span | None, str | None]:
         return None, f"expected [start, end, label] or an object, got {item!r}"
     if not (_is_int(start) and _is_int(end)):
         return None, f"start and end must be integers, got {start!r} and {end!r}"
+    if _is_int(label):
+        return None, (
+            f"the label is a number ({label}), a doccano label id: export with label names "
+            "(doccano's JSONL export), or map the ids to names first"
+        )
     if not isinstance(label, str):
         return None, f"the label must be a string, got {label!r}"
     return Span(start, end, label), None

@@ -1,11 +1,32 @@
-"""Label Studio JSON: the export of a text NER project, and files it can import.
+"""Label Studio exports, as every version writes them, and files it imports.
 
-A task is ``{"data": {"text": ...}, "annotations": [{"result": [...]}, ...]}``. Each
-result of type ``labels`` is one span (``value.start``, ``value.end``, ``value.text``,
-``value.labels``). When a task has several annotations, the newest one that was not
-cancelled is used and the choice is logged. Offsets are code points, as Label Studio has
-stored them since 2022; older exports made with UTF-16 offsets show up as mismatches
-between ``value.text`` and the text, which are reported, not repaired.
+Read:
+
+- **JSON** (1.x): ``[{"data": {...}, "annotations": [{"result": [...]}, ...]}, ...]``;
+  before 1.0 the list was called ``completions`` and ``created_at`` was epoch seconds.
+- **JSON-MIN**: ``[{"id": 1, "text": "...", "label": [{"start", "end", "text",
+  "labels"}]}]``: data fields at the top, each labelling tag's spans under its name.
+- **Predictions** (pre-annotations, and nerkit's ``write_labelstudio(kind="predictions")``):
+  read when no task of the file has an annotation (``results=auto``), or always with
+  ``results=predictions``; ``results=annotations`` never reads them.
+- A single task object, or tasks one a line, as well as a list.
+
+Rules, each applied the same way to every task:
+
+- The text field: see :mod:`nerkit.formats.labelstudio_fields` (``text_field=``,
+  ``label_config=``, the spans' ``to_name``, the only text field).
+- Which annotation, when a task has several that were not cancelled: ``annotation=``
+  ``newest`` (default: latest ``updated_at``, then ``created_at``, then id), ``oldest``,
+  ``first`` or ``last`` (order in the file). The others are counted in the report.
+- Unlabelled tasks (``"annotations": []``, as "export all tasks" writes them) and tasks
+  whose every annotation was cancelled are skipped and counted.
+- Span results (type ``labels``) become spans; several labels on one region are several
+  spans (an overlap, see ``overlaps=``). Results of a span kind nerkit cannot place in
+  plain text (``hypertextlabels``, ``paragraphlabels``...) are errors, never dropped;
+  other results (choices, text areas, relations) are counted and left.
+- A ``value.text`` that differs from the text only in whitespace is accepted (the
+  offsets are right; a known Label Studio quirk) and counted; any other difference is an
+  error. Offsets are code points, as Label Studio has stored them since 2022.
 
 The writer stores the document id in ``data.doc_id``, so it survives an import,
 annotation and export cycle (Label Studio assigns its own task ids on import).
@@ -14,183 +35,190 @@ annotation and export cycle (Label Studio assigns its own task ids on import).
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nerkit.documents import Document, ProblemCollector, Span
-from nerkit.formats import (
-    check_before_writing,
-    check_documents,
-    parse_json,
-    prepare_output,
-    read_text,
+from nerkit.documents import Document, ProblemCollector
+from nerkit.formats import check_before_writing, check_documents, prepare_output, read_text
+from nerkit.formats.jsonstream import iter_values
+from nerkit.formats.labelstudio_config import load_label_config
+from nerkit.formats.labelstudio_fields import NOT_TEXT
+from nerkit.formats.labelstudio_tasks import (
+    ANNOTATION_CHOICES,
+    ID_FIELD,
+    RESULT_SOURCES,
+    TaskReader,
+    Where,
 )
+from nerkit.formats.report import LoadReport
+from nerkit.formats.spans import apply_overlaps, check_overlaps_policy
 
-logger = logging.getLogger("nerkit.formats")
-
-ID_FIELD = "doc_id"
-_OLDEST = datetime.min.replace(tzinfo=UTC)
-
-
-class _TaskReader:
-    """Reads one file's tasks, sending every problem to one collector."""
-
-    def __init__(self, path: Path, collector: ProblemCollector) -> None:
-        self.source = str(path)
-        self.stem = path.stem
-        self.collector = collector
-
-    def problem(self, number: int, doc_id: str | None, message: str) -> None:
-        self.collector.add(self.source, f"task {number}", doc_id, message)
-
-    def read(self, number: int, task: Any) -> Document | None:
-        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
-            self.problem(number, None, "a task must be an object with a 'data' object")
-            return None
-        data = task["data"]
-        doc_id = str(data.get(ID_FIELD, task.get("id", f"{self.stem}-{number}")))
-        text = data.get("text")
-        if not isinstance(text, str):
-            self.problem(number, doc_id, "data.text is missing or not a string")
-            return None
-        annotation = self.choose_annotation(number, doc_id, task.get("annotations"))
-        if annotation is None:
-            return None
-        spans = self.spans(number, doc_id, text, annotation.get("result"))
-        extra = {k: v for k, v in data.items() if k not in ("text", ID_FIELD)}
-        meta: dict[str, Any] = {"annotation_id": annotation.get("id")}
-        if extra:
-            meta["labelstudio_data"] = extra
-        return Document(doc_id, text, spans, meta)
-
-    def choose_annotation(self, number: int, doc_id: str, annotations: Any) -> dict | None:
-        if not isinstance(annotations, list):
-            self.problem(number, doc_id, "'annotations' is missing or not a list")
-            return None
-        usable = [a for a in annotations if isinstance(a, dict) and not a.get("was_cancelled")]
-        if not usable:
-            self.problem(
-                number,
-                doc_id,
-                f"no completed annotation ({len(annotations)} cancelled or malformed); "
-                "finish or remove the task before exporting",
-            )
-            return None
-        ranked = sorted(enumerate(usable), key=lambda pair: self.recency(number, doc_id, *pair))
-        chosen = ranked[-1][1]
-        ignored = len(annotations) - 1
-        if ignored:
-            logger.info(
-                "%s, task %d (document %r): using annotation %s (updated %s); ignored %d other "
-                "annotation(s), %d of them cancelled",
-                self.source,
-                number,
-                doc_id,
-                chosen.get("id"),
-                _when(chosen),
-                ignored,
-                len(annotations) - len(usable),
-            )
-        return chosen
-
-    def recency(self, number: int, doc_id: str, position: int, annotation: dict) -> tuple:
-        """Sort key: time of last change, then annotation id, then order in the file."""
-        stamp = _when(annotation)
-        moment = _OLDEST
-        if stamp is not None:
-            try:
-                moment = datetime.fromisoformat(str(stamp))
-            except ValueError:
-                self.problem(
-                    number,
-                    doc_id,
-                    f"annotation {annotation.get('id')} has an unreadable timestamp {stamp!r}",
-                )
-            if moment.tzinfo is None:  # Label Studio writes UTC; naive stamps are UTC too
-                moment = moment.replace(tzinfo=UTC)
-        identifier = annotation.get("id")
-        return moment, identifier if isinstance(identifier, int) else -1, position
-
-    def spans(self, number: int, doc_id: str, text: str, results: Any) -> list[Span]:
-        if not isinstance(results, list):
-            self.problem(number, doc_id, "the annotation's 'result' is missing or not a list")
-            return []
-        spans: list[Span] = []
-        other_types: set[str] = set()
-        for item in results:
-            kind = item.get("type") if isinstance(item, dict) else None
-            if kind != "labels":
-                other_types.add(str(kind))
-                continue
-            span = self.span(number, doc_id, text, item.get("value"), item.get("id"))
-            if span is not None:
-                spans.append(span)
-        if other_types:
-            logger.debug(
-                "%s, task %d: skipped results of type %s (not text spans)",
-                self.source,
-                number,
-                ", ".join(sorted(other_types)),
-            )
-        return spans
-
-    def span(self, number: int, doc_id: str, text: str, value: Any, rid: Any) -> Span | None:
-        where = f"result {rid!r}"
-        if not isinstance(value, dict):
-            self.problem(number, doc_id, f"{where}: 'value' is missing")
-            return None
-        start: Any = value.get("start")
-        end: Any = value.get("end")
-        labels = value.get("labels")
-        if not (_is_int(start) and _is_int(end)):
-            self.problem(
-                number, doc_id, f"{where}: start/end must be integers, got {start!r}/{end!r}"
-            )
-            return None
-        if not (isinstance(labels, list) and len(labels) == 1 and isinstance(labels[0], str)):
-            self.problem(number, doc_id, f"{where}: needs exactly one label, got {labels!r}")
-            return None
-        surface = value.get("text")
-        if surface is not None and 0 <= start <= end <= len(text) and surface != text[start:end]:
-            self.problem(
-                number,
-                doc_id,
-                f"{where}: value.text {surface!r} differs from the text "
-                f"at [{start}, {end}): {text[start:end]!r}",
-            )
-        return Span(start, end, labels[0])
+OPTIONS = ("label_config", "text_field", "annotation", "results", "overlaps")
+UNLABELLED = "unlabelled tasks (no annotation)"
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+@dataclass
+class _Outcome:
+    """Documents read so far, and predictions-only tasks kept aside until the end."""
+
+    located: list[tuple[Document, str]] = field(default_factory=list)
+    predicted: list[tuple[Document, str]] = field(default_factory=list)
+    annotated: int = 0
 
 
-def _when(annotation: dict) -> Any:
-    return annotation.get("updated_at") or annotation.get("created_at")
-
-
-def read_labelstudio(path: str | Path, labels: Iterable[str] | None = None) -> list[Document]:
-    """Documents from a Label Studio JSON export (a list of tasks, or one task)."""
+def read_labelstudio(
+    path: str | Path,
+    labels: Iterable[str] | None = None,
+    report: LoadReport | None = None,
+    label_config: str | Path | None = None,
+    text_field: str | None = None,
+    annotation: str = "newest",
+    results: str = "auto",
+    overlaps: str = "error",
+) -> list[Document]:
+    """Documents from a Label Studio export (see the module docstring for the rules)."""
     path = Path(path)
-    tasks = parse_json(path, read_text(path))
-    if isinstance(tasks, dict):
-        tasks = [tasks]
-    collector = ProblemCollector()
-    if not isinstance(tasks, list):
-        collector.add(str(path), "line 1", None, "expected a JSON list of Label Studio tasks")
-        collector.raise_if_any()
-    reader = _TaskReader(path, collector)
-    located: list[tuple[Document, str]] = []
-    for number, task in enumerate(tasks, start=1):
-        doc = reader.read(number, task)
-        if doc is not None:
-            located.append((doc, f"task {number}"))
-    check_documents(collector, str(path), located, labels)
+    source = str(path)
+    _check_choice("annotation", annotation, ANNOTATION_CHOICES)
+    _check_choice("results", results, RESULT_SOURCES)
+    check_overlaps_policy(overlaps)
+    report = report if report is not None else LoadReport(source, "labelstudio")
+    config = load_label_config(label_config) if label_config is not None else None
+    if config is not None:
+        report.setting("config", f"text fields {config.describe()}")
+    reader = TaskReader(source, path.stem, report, config, text_field, annotation)
+    collector, aside = ProblemCollector(), ProblemCollector()
+    outcome = _Outcome()
+    for number, (_, task) in enumerate(iter_values(path, read_text(path)), start=1):
+        _read_task(reader, number, task, (collector, aside), results, outcome)
+    located = _settle_predictions(outcome, report, collector, aside)
+    apply_overlaps(located, overlaps, report)
+    check_documents(collector, source, located, labels)
     collector.raise_if_any()
     return [doc for doc, _ in located]
+
+
+def _check_choice(name: str, value: str, choices: Sequence[str]) -> None:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+
+
+def _read_task(
+    reader: TaskReader,
+    number: int,
+    task: Any,
+    collectors: tuple[ProblemCollector, ProblemCollector],
+    results: str,
+    outcome: _Outcome,
+) -> None:
+    collector, aside = collectors
+    default_id = f"{reader.stem}-{number}"
+    if not isinstance(task, dict):
+        collector.add(reader.source, f"task {number}", None, "a task must be a JSON object")
+        return
+    if "data" not in task and not {"annotations", "completions", "predictions"} & task.keys():
+        _read_minimal(reader, Where(number, default_id, collector, reader.source), task, outcome)
+        return
+    data = task.get("data")
+    if not isinstance(data, dict):
+        collector.add(
+            reader.source, f"task {number}", None, "a task must be an object with a 'data' object"
+        )
+        return
+    doc_id = str(data.get(ID_FIELD, task.get("id", default_id)))
+    where = Where(number, doc_id, collector, reader.source)
+    if results != "predictions" and _read_annotated(reader, where, task, outcome):
+        return
+    if results != "annotations":
+        target = outcome.located if results == "predictions" else outcome.predicted
+        if _read_predicted(
+            reader,
+            Where(number, doc_id, aside if results == "auto" else collector, reader.source),
+            task,
+            target,
+        ):
+            return
+    reader.report.skip(UNLABELLED, where.location, doc_id)
+
+
+def _read_annotated(reader: TaskReader, where: Where, task: dict, outcome: _Outcome) -> bool:
+    """Read the task's annotation; False when it has none (not even a cancelled one)."""
+    found = reader.entries(where, task, "annotations")
+    if found is None:
+        return True
+    usable, total = found
+    if not usable:
+        if total:
+            reader.report.skip(
+                "tasks whose every annotation was cancelled", where.location, where.doc_id
+            )
+        return bool(total)
+    outcome.annotated += 1
+    chosen = reader.choose(where, usable, total)
+    doc = reader.document(
+        where, task["data"], chosen.get("result"), {"annotation_id": chosen.get("id")}
+    )
+    if doc is not None:
+        outcome.located.append((doc, where.location))
+    return True
+
+
+def _read_predicted(
+    reader: TaskReader, where: Where, task: dict, target: list[tuple[Document, str]]
+) -> bool:
+    found = reader.entries(where, task, "predictions")
+    if not found or not found[0]:
+        return found is None
+    chosen = reader.choose(where, *found)
+    meta = {"model_version": chosen.get("model_version")}
+    doc = reader.document(where, task["data"], chosen.get("result"), meta)
+    if doc is not None:
+        target.append((doc, where.location))
+    return True
+
+
+def _read_minimal(reader: TaskReader, where: Where, task: dict, outcome: _Outcome) -> None:
+    """A JSON-MIN row: data fields and, under each labelling tag's name, its spans."""
+    doc_id = str(task.get(ID_FIELD, task.get("id", where.doc_id)))
+    where = Where(where.number, doc_id, where.collector, where.source)
+    keys = [k for k, v in task.items() if _minimal_spans(v)]
+    if not keys and "annotation_id" not in task:
+        reader.report.skip(UNLABELLED, where.location, doc_id)
+        return
+    outcome.annotated += 1
+    data = {k: v for k, v in task.items() if k not in keys and k not in NOT_TEXT}
+    result = [item for k in keys for item in task[k]]
+    doc = reader.document(where, data, result, {"annotation_id": task.get("annotation_id")})
+    if doc is not None:
+        outcome.located.append((doc, where.location))
+
+
+def _minimal_spans(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(v, dict) and "labels" in v and "start" in v for v in value)
+    )
+
+
+def _settle_predictions(
+    outcome: _Outcome, report: LoadReport, collector: ProblemCollector, aside: ProblemCollector
+) -> list[tuple[Document, str]]:
+    """Predictions are the data only when no task has an annotation; else they are skipped."""
+    if outcome.predicted and not outcome.annotated:
+        report.setting("results", "predictions (no task in the file has an annotation)")
+        for problem in aside.problems:
+            collector.add(problem.source, problem.location, problem.doc_id, problem.message)
+        return outcome.predicted
+    for doc, location in outcome.predicted:
+        report.skip(f"{UNLABELLED}, with predictions nobody reviewed", location, doc.id)
+    return outcome.located
+
+
+# ---------------------------------------------------------------------------------------
+# Writing
 
 
 def to_task(

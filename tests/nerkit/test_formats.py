@@ -16,6 +16,7 @@ from nerkit.formats import FORMATS, detect_format, load_documents, write_documen
 from nerkit.formats.conll import SEPARATORS, read_conll, tokenize, write_conll
 from nerkit.formats.hf import read_hf
 from nerkit.formats.labelstudio import read_labelstudio, write_labelstudio
+from nerkit.formats.report import LoadReport
 
 SUFFIX = {
     "conll": "conll",
@@ -454,13 +455,17 @@ def test_labelstudio_problems(tmp_path):
         ),
     ]
     path = write(tmp_path / "export.json", json.dumps(tasks))
+    report = LoadReport()
     with pytest.raises(DataError) as caught:
-        read_labelstudio(path, labels=["ORG", "PER"])
+        read_labelstudio(path, labels=["ORG", "PER"], report=report)
     message = str(caught.value)
     assert f"{path}, task 2 (document '2'): result 'r0': value.text 'Acne' differs" in message
-    assert f"{path}, task 3 (document '3'): no completed annotation" in message
+    # Issue 16: a task whose every annotation was cancelled is skipped and counted, not
+    # an error (it used to be "no completed annotation").
+    cancelled = report.skipped["tasks whose every annotation was cancelled"]
+    assert (cancelled.count, cancelled.examples) == (1, ["task 3 (document '3')"])
     assert f"{path}, task 4 (document '4'): spans [0, 3) 'ORG' and [1, 4) 'PER' overlap" in message
-    assert len(caught.value.problems) == 3
+    assert len(caught.value.problems) == 2
 
 
 def test_labelstudio_writer_makes_importable_predictions(tmp_path):
