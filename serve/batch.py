@@ -1,10 +1,12 @@
 """python -m serve.batch input=<jsonl | .txt folder | labelled file> output=<jsonl> [model=...]
 
-Bulk jobs on one machine (``engine=local``): documents are read lazily from the input,
-in chunks of ``chunk_docs``, through the same engine, post-processing chain and
-enrichment as ``python -m serve``; each document becomes one JSONL line shaped like the
-service's ``NerResponse`` (``{"id", "entities", "meta", "groups"?}``), appended and
-flushed after every chunk.
+Bulk jobs on one machine (``engine=local``): documents are read lazily from the input
+and streamed through the engine (:meth:`nerkit.predictor.Predictor.predict_stream`: host
+work in parallel workers, at most ``max_docs_in_flight`` documents held), then the same
+post-processing chain and enrichment as ``python -m serve``; each document becomes one
+JSONL line shaped like the service's ``NerResponse`` (``{"id", "entities", "meta",
+"groups"?}``), in input order, appended and made durable (fsync) every ``chunk_docs``
+documents.
 
 * Bad records (invalid JSON or UTF-8, missing, empty or non-string text, a duplicate id,
   text over ``max_chars``) do not stop the job: each goes to ``<output>.errors.jsonl``
@@ -66,9 +68,11 @@ class BatchSettings:
     model_uri: str | None = None
     engine: str = "local"
     device: str = "auto"
-    precision: str = "fp32"
+    precision: str = "auto"
     batch_tokens: int | None = None
     compile: bool = False
+    workers: int | None = None
+    max_docs_in_flight: int = 1024
     chunk_docs: int = 64
     enrich: bool = False
     resume: bool = True
@@ -311,29 +315,6 @@ def select(
         yield ("skip" if item.id in done else "read"), item
 
 
-def chunks(
-    items: Iterable[tuple[str, Record | BadRecord]], size: int
-) -> Iterator[tuple[list[Record], list[tuple[str, Record | BadRecord]]]]:
-    """Up to ``size`` records to read at a time, with the skipped and bad ones met since
-    the previous chunk (``(records, others)``)."""
-    records: list[Record] = []
-    others: list[tuple[str, Record | BadRecord]] = []
-    for kind, item in items:
-        if kind == "read":
-            assert isinstance(item, Record)
-            records.append(item)
-            if len(records) >= size:
-                yield records, others
-                records, others = [], []
-        else:
-            others.append((kind, item))
-            if len(others) >= 1024 * size:  # a long run of skipped ids: report progress
-                yield records, others
-                records, others = [], []
-    if records or others:
-        yield records, others
-
-
 # --- the output ------------------------------------------------------------------------
 
 
@@ -568,32 +549,6 @@ def document_result(
     return response.model_dump(mode="json", exclude_none=True)
 
 
-def predict_chunk(predictor: Any, records: Sequence[Record]) -> list[Any]:
-    """Predictions of the chunk in one engine call; when that call fails, each document
-    alone, so one document the engine cannot read costs only itself (its exception is
-    returned in its place). When every document fails alone too, the error is raised."""
-    texts = [r.text for r in records]
-    try:
-        return list(predictor.predict(texts))
-    except Exception as err:
-        if len(records) == 1:
-            return [err]
-        log.warning(
-            "the engine failed on a chunk of %d documents (%s); reading them one by one",
-            len(records),
-            type(err).__name__,
-        )
-    out: list[Any] = []
-    for record in records:
-        try:
-            out.extend(predictor.predict([record.text]))
-        except Exception as err:
-            out.append(err)
-    if all(isinstance(item, Exception) for item in out):
-        raise out[-1]
-    return out
-
-
 # --- the job ---------------------------------------------------------------------------
 
 
@@ -610,6 +565,10 @@ def check_settings(cfg: DictConfig) -> None:
         raise BatchError(f"engine={engine!r} is not known: use engine=local")
     if int(cfg.chunk_docs) < 1:
         raise BatchError(f"chunk_docs={cfg.chunk_docs} must be 1 or more")
+    if cfg.workers is not None and int(cfg.workers) < 1:
+        raise BatchError(f"workers={cfg.workers} must be 1 or more (or null: by device)")
+    if int(cfg.max_docs_in_flight) < 1:
+        raise BatchError(f"max_docs_in_flight={cfg.max_docs_in_flight} must be 1 or more")
     if int(cfg.max_chars) < 1:
         raise BatchError(f"max_chars={cfg.max_chars} must be 1 or more")
     if cfg.batch_tokens is not None and int(cfg.batch_tokens) < 1:
@@ -706,7 +665,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
 
     output.parent.mkdir(parents=True, exist_ok=True)
     errors = ErrorLog(errors_path(output))
-    written = skipped = wordpieces = 0
+    tally = Tally()
     begun = time.perf_counter()
     try:
         with (
@@ -714,47 +673,30 @@ def run(cfg: DictConfig) -> dict[str, Any]:
             logging_redirect_tqdm(),
             tqdm(total=source.total, unit="doc", desc="serve.batch", mininterval=1.0) as bar,
         ):
-            items = select(source.records, existing.ids)
-            for records, passed in chunks(items, chunk_docs):
-                position = 0
-                for kind, item in passed:
-                    position = max(position, item.position)
-                    if kind == "skip":
-                        skipped += 1
-                    else:
-                        assert isinstance(item, BadRecord)
-                        errors.add(item)
-                lines: list[bytes] = []
-                if records:
-                    predictions = predict_chunk(predictor, records)
-                    for record, prediction in zip(records, predictions, strict=True):
-                        position = max(position, record.position)
-                        line = _result_line(record, prediction, chain, enricher, model, errors)
-                        if line is not None:
-                            lines.append(line)
-                            wordpieces += prediction.tokens
-                if lines:
-                    out.write(b"".join(lines))
-                    out.flush()
-                    os.fsync(out.fileno())
-                    written += len(lines)
-                errors.flush()
-                elapsed = time.perf_counter() - begun
-                rate = wordpieces / max(elapsed, 1e-9)
-                bar.set_postfix(
-                    {"written": written, "failed": errors.count, "wp/s": f"{rate:,.0f}"},
-                    refresh=False,
+            to_read = records_to_read(select(source.records, existing.ids), errors, tally)
+            results = predictor.predict_stream((record, record.text) for record in to_read)
+            for block in batched(results, chunk_docs):
+                lines = [_result_line(result, chain, enricher, model, errors) for result in block]
+                kept = [line for line in lines if line is not None]
+                tally.written += len(kept)
+                tally.wordpieces += sum(
+                    r.prediction.tokens for r in block if r.prediction is not None
                 )
-                bar.update(max(0, position - bar.n))
+                tally.position = max(tally.position, block[-1].id.position)
+                _append(out, kept)
+                errors.flush()
+                _show_progress(bar, tally, errors.count, time.perf_counter() - begun)
+            _show_progress(bar, tally, errors.count, time.perf_counter() - begun)
     except KeyboardInterrupt:
         log.warning(
             "interrupted: %d documents are in %s; run again with resume=true to continue",
-            written,
+            tally.written,
             output,
         )
         raise
     finally:
         errors.close()
+    written, skipped, wordpieces = tally.written, tally.skipped, tally.wordpieces
     seconds = time.perf_counter() - begun
     figures: dict[str, Any] = {
         "written": written,
@@ -775,39 +717,94 @@ def run(cfg: DictConfig) -> dict[str, Any]:
 
 
 def _load_predictor(path: Path, cfg: DictConfig) -> Any:
-    from nerkit.devices import resolve_device
     from nerkit.predictor import Predictor
-    from serve.models import resolve_precision
 
     try:
-        device = resolve_device(str(cfg.device))
-        precision = resolve_precision(str(cfg.precision), device)
         return Predictor.from_bundle(
             path,
-            device=str(device),
-            precision=precision,
+            device=str(cfg.device),
+            precision=str(cfg.precision),
             batch_tokens=None if cfg.batch_tokens is None else int(cfg.batch_tokens),
             compile=bool(cfg.compile),
+            workers=None if cfg.workers is None else int(cfg.workers),
+            max_docs_in_flight=int(cfg.max_docs_in_flight),
         )
     except ValueError as err:
         raise BatchError(f"model {path}: {err}") from None
 
 
+@dataclass
+class Tally:
+    """Counts of the job so far; ``position`` is how far into the input it has read."""
+
+    written: int = 0
+    skipped: int = 0
+    wordpieces: int = 0
+    position: int = 0
+
+
+def records_to_read(
+    items: Iterable[tuple[str, Record | BadRecord]], errors: ErrorLog, tally: Tally
+) -> Iterator[Record]:
+    """The records to read, in order; skipped ones are counted and bad ones logged on the way."""
+    for kind, item in items:
+        if kind == "read":
+            assert isinstance(item, Record)
+            yield item
+            continue
+        tally.position = max(tally.position, item.position)
+        if kind == "skip":
+            tally.skipped += 1
+        else:
+            assert isinstance(item, BadRecord)
+            errors.add(item)
+
+
+def batched(results: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Consecutive results, ``size`` at a time (the last block may be shorter)."""
+    block: list[Any] = []
+    for result in results:
+        block.append(result)
+        if len(block) >= size:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _append(out: IO[bytes], lines: list[bytes]) -> None:
+    """Append lines and make them durable: an interrupted job loses at most one block."""
+    if lines:
+        out.write(b"".join(lines))
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _show_progress(bar: Any, tally: Tally, failed: int, elapsed: float) -> None:
+    rate = tally.wordpieces / max(elapsed, 1e-9)
+    bar.set_postfix(
+        {"written": tally.written, "failed": failed, "wp/s": f"{rate:,.0f}"}, refresh=False
+    )
+    bar.update(max(0, tally.position - bar.n))
+
+
 def _result_line(
-    record: Record,
-    prediction: Any,
+    result: Any,
     chain: Callable[[str, list[Any]], list[Any]],
     enricher: Any,
     model: ModelRef,
     errors: ErrorLog,
 ) -> bytes | None:
     """The document's output line, or None after logging why it failed (no text quoted)."""
-    if isinstance(prediction, Exception):
-        reason = f"the engine failed on this document: {type(prediction).__name__}"
+    record: Record = result.id
+    if result.error is not None:
+        reason = f"the engine failed on this document: {type(result.error).__name__}"
     else:
         try:
-            result = document_result(record.id, record.text, prediction, chain, enricher, model)
-            return (json.dumps(result, ensure_ascii=False) + "\n").encode("utf-8")
+            line = document_result(
+                record.id, record.text, result.prediction, chain, enricher, model
+            )
+            return (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
         except Exception as err:
             # The message may quote the document (offset checks do): the type only.
             reason = f"post-processing or enrichment failed: {type(err).__name__}"

@@ -225,6 +225,10 @@ def test_engine_ray_and_bad_settings_fail_at_start_up(serve_bundle, tmp_path):
         run(batch_cfg(serve_bundle, source, output, "engine=spark"))
     with pytest.raises(BatchError, match="chunk_docs=0"):
         run(batch_cfg(serve_bundle, source, output, "chunk_docs=0"))
+    with pytest.raises(BatchError, match="workers=0"):
+        run(batch_cfg(serve_bundle, source, output, "workers=0"))
+    with pytest.raises(BatchError, match="max_docs_in_flight=0"):
+        run(batch_cfg(serve_bundle, source, output, "max_docs_in_flight=0"))
     with pytest.raises(BatchError, match="not found"):
         run(batch_cfg(serve_bundle, tmp_path / "missing.jsonl", output))
     with pytest.raises(BatchError, match="not a bundle folder"):
@@ -240,3 +244,33 @@ def test_model_argument_is_read_as_the_model_uri():
         "input=a",
         "model_uri_x=1",
     ]
+
+
+def test_a_document_the_engine_fails_on_goes_to_the_errors_file(
+    serve_bundle, engine, tmp_path, monkeypatch
+):
+    import nerkit.stream
+
+    real = nerkit.stream.tokenize_documents
+
+    def fragile(tokenizer, texts):
+        if any("POISON" in t for t in texts):
+            raise RuntimeError("the tokenizer failed on POISON")
+        return real(tokenizer, texts)
+
+    monkeypatch.setattr(nerkit.stream, "tokenize_documents", fragile)
+    records = [{"id": k, "text": v} for k, v in TEXTS.items()]
+    records.insert(2, {"id": "poison", "text": "POISON " + TEXTS["short"]})
+    source = write_jsonl(tmp_path / "in.jsonl", records)
+    output = tmp_path / "out.jsonl"
+    figures = run(
+        batch_cfg(serve_bundle, source, output, "chunk_docs=2", "workers=2", "max_docs_in_flight=2")
+    )
+    lines = read_lines(output)
+    assert [line["id"] for line in lines] == list(TEXTS)
+    for line in lines:
+        assert line["entities"] == [e.to_dict() for e in engine[line["id"]][0]]
+    (error,) = read_lines(Path(f"{output}.errors.jsonl"))
+    assert error["id"] == "poison" and error["line"] == 3
+    assert error["reason"] == "the engine failed on this document: RuntimeError"
+    assert figures["failed"] == 1 and figures["written"] == len(TEXTS)
