@@ -57,8 +57,14 @@ class BundleMeta:
     overlap: int = 32
     aggregation: str = "first"
     label_all_subtokens: bool = False
-    data_fingerprint: str = ""
+    # What the model was trained on and tested on (nerkit.documents.data_fingerprint).
+    train_fingerprint: str = ""
+    test_fingerprint: str = ""
     evaluation: dict[str, Any] = field(default_factory=dict)
+    # The post-processing rules every consumer runs after the engine (nerkit.output):
+    # ``{_target_: ...}`` mappings as in conf/postprocess. None: none recorded (older
+    # bundles); the registry records the configured chain when it registers one.
+    postprocess: list[Any] | None = None
     labels: list[str] = field(default_factory=list)
     scheme: str = SCHEME
     created_at: str = field(default_factory=_now)
@@ -91,6 +97,11 @@ class BundleMeta:
             raise ValueError(
                 f"window overlap={self.overlap} must be in [0, max_length={self.max_length})"
             )
+        if self.postprocess is not None and not isinstance(self.postprocess, list):
+            raise ValueError(
+                f"postprocess must be a list of rules (as in conf/postprocess), "
+                f"not {type(self.postprocess).__name__}"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return {"format_version": FORMAT_VERSION, **dataclasses.asdict(self)}
@@ -98,6 +109,9 @@ class BundleMeta:
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = META_FILE) -> BundleMeta:
         known = {f.name for f in dataclasses.fields(cls)}
+        if "data_fingerprint" in data and "test_fingerprint" not in data:
+            # Bundles before train/test fingerprints were told apart held the test one here.
+            data = {**data, "test_fingerprint": data["data_fingerprint"]}
         if "tags" not in data:
             raise ValueError(f"{source}: the field 'tags' is missing")
         try:
@@ -138,6 +152,15 @@ def _check_model_tags(model: Any, tags: list[str], where: str) -> None:
         )
 
 
+def write_bundle_meta(folder: str | Path, meta: BundleMeta) -> Path:
+    """(Re)write ``nerkit.json`` of a bundle folder; its SHA-256 changes with it."""
+    meta.validate()
+    path = Path(folder) / META_FILE
+    text = json.dumps(meta.to_dict(), indent=2, sort_keys=True, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
 def save_bundle(path: str | Path, model: Any, tokenizer: Any, meta: BundleMeta) -> Path:
     """Write model and tokenizer (safetensors) and ``nerkit.json`` into ``path``."""
     folder = Path(path)
@@ -146,8 +169,7 @@ def save_bundle(path: str | Path, model: Any, tokenizer: Any, meta: BundleMeta) 
     folder.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
-    text = json.dumps(meta.to_dict(), indent=2, sort_keys=True, ensure_ascii=False)
-    (folder / META_FILE).write_text(text + "\n", encoding="utf-8")
+    write_bundle_meta(folder, meta)
     return folder
 
 

@@ -1,7 +1,8 @@
 """Scoring a model on whole long documents, beside the baselines users compare it with.
 
-The windowed reading goes through the same :class:`~nerkit.predictor.Predictor` that
-serving uses. Beside it, on the same model and documents:
+The windowed reading goes through the one output path that serving uses
+(:mod:`nerkit.output`: the engine, then the model's post-processing chain), and is
+reported beside the engine's raw entities. Beside it, on the same model and documents:
 
 * the truncated baseline: only the first ``truncate_tokens`` tokens of each document are
   read, as a hosted endpoint with a 512-token limit does;
@@ -31,17 +32,32 @@ def entity_type(tag: str) -> str:
     return tag.split("-", 1)[1] if "-" in tag else tag
 
 
-def run_predictor(predictor: Any, docs: Sequence[Document], progress: bool = False) -> dict:
-    """Predict ``docs``; spans per document plus speed figures."""
+def as_output_path(reader: Any) -> Any:
+    """``reader`` as an :class:`~nerkit.output.OutputPath` (a bare predictor: no chain)."""
+    from nerkit.output import OutputPath
+
+    return reader if isinstance(reader, OutputPath) else OutputPath(reader)
+
+
+def run_predictor(reader: Any, docs: Sequence[Document], progress: bool = False) -> dict:
+    """Read ``docs`` through the output path; served and raw spans plus speed figures.
+
+    ``reader`` is an :class:`~nerkit.output.OutputPath` (its chain applies) or a bare
+    predictor (engine entities only).
+    """
+    output = as_output_path(reader)
     started = time.perf_counter()
-    predictions = predictor.predict([d.text for d in docs], progress=progress)
+    outputs = output.predict([d.text for d in docs], progress=progress)
     seconds = time.perf_counter() - started
-    tokens = sum(int(p.tokens) for p in predictions)
+    tokens = sum(int(o.tokens) for o in outputs)
     return {
-        "spans": [[e.as_span() for e in p.entities] for p in predictions],
+        "spans": [[e.as_span() for e in o.entities] for o in outputs],
+        "raw_spans": [[e.as_span() for e in o.raw] for o in outputs],
+        "outputs": outputs,
+        "rules": output.rules,
         "seconds": seconds,
         "tokens": tokens,
-        "windows": sum(int(p.windows) for p in predictions),
+        "windows": sum(int(o.windows) for o in outputs),
         "tokens_per_second": tokens / seconds if seconds else 0.0,
         "docs_per_second": len(docs) / seconds if seconds else 0.0,
     }
@@ -176,25 +192,40 @@ def evaluate_predictors(
     pipeline: tuple[Any, Any] | None = None,
     progress: bool = False,
 ) -> dict[str, Any]:
-    """The full report: windowed scores, the baselines, edge recall and type confusion.
+    """The full report: served and raw scores, the baselines, edge recall, confusion.
 
-    ``windowed`` and ``truncated`` are predictors; ``pipeline`` is ``(model, tokenizer)``
-    for the Hugging Face stride-merging comparison.
+    ``windowed`` is an :class:`~nerkit.output.OutputPath` (or a bare predictor): its
+    post-processed entities are the ``windowed`` reading (what users get), its engine
+    entities the ``raw`` one. ``truncated`` is a predictor; ``pipeline`` is
+    ``(model, tokenizer)`` for the Hugging Face stride-merging comparison. The served
+    entities per document are under ``outputs`` (not JSON: pop them before writing).
     """
+    from nerkit.output import describe_rules, entity_record, rules_digest
+
     if not docs:
         raise ValueError("no documents to evaluate: the split is empty")
-    tokenizer = windowed.tokenizer
-    window = windowed.window
+    output = as_output_path(windowed)
+    tokenizer = output.predictor.tokenizer
+    window = output.predictor.window
     report: dict[str, Any] = {
         "documents": len(docs),
         "gold_entities": sum(len(d.spans) for d in docs),
     }
 
-    run = run_predictor(windowed, docs, progress=progress)
+    run = run_predictor(output, docs, progress=progress)
     report["windowed"] = score_documents(docs, run["spans"]) | _speed(run)
+    report["raw"] = score_documents(docs, run["raw_spans"])
+    report["postprocess"] = {
+        "rules": describe_rules(run["rules"]),
+        "digest": rules_digest(run["rules"]),
+    }
     report["edges"] = edge_recall(tokenizer, docs, run["spans"], window.max_length, window.overlap)
     report["confusion"] = type_confusion(docs, run["spans"])
     report["window"] = {"max_length": window.max_length, "overlap": window.overlap}
+    report["outputs"] = [
+        {"id": d.id, "entities": [entity_record(e) for e in o.entities]}
+        for d, o in zip(docs, run["outputs"], strict=True)
+    ]
 
     if truncated is not None:
         trunc = run_predictor(truncated, docs, progress=progress)
@@ -212,6 +243,14 @@ def evaluate_predictors(
     return report
 
 
+def served_spans(report: dict[str, Any]) -> list[list[Span]]:
+    """The served entities of a report, per document, as spans (for paired comparisons)."""
+    return [
+        [Span(int(e["start"]), int(e["end"]), str(e["label"])) for e in doc["entities"]]
+        for doc in report["outputs"]
+    ]
+
+
 def _speed(run: dict[str, Any]) -> dict[str, Any]:
     return {
         k: run[k] for k in ("seconds", "tokens", "windows", "tokens_per_second", "docs_per_second")
@@ -219,9 +258,11 @@ def _speed(run: dict[str, Any]) -> dict[str, Any]:
 
 
 def summary_metrics(report: dict[str, Any], prefix: str = "") -> dict[str, float]:
-    """Flat figures for MLflow: windowed, truncated and pipeline F1, per type, speed."""
+    """Flat figures for MLflow: served, raw, truncated and pipeline F1, per type, speed."""
     out = flat_metrics(report["windowed"], prefix)
     out[f"{prefix}tokens_per_second"] = report["windowed"]["tokens_per_second"]
+    if "raw" in report:
+        out[f"{prefix}raw_f1"] = report["raw"]["seqeval"]["micro"]["f1"]
     if "truncated" in report:
         out[f"{prefix}truncated_f1"] = report["truncated"]["seqeval"]["micro"]["f1"]
         out[f"{prefix}windowed_minus_truncated_f1"] = (
@@ -240,7 +281,7 @@ def summary_metrics(report: dict[str, Any], prefix: str = "") -> dict[str, float
 def format_report(report: dict[str, Any]) -> str:
     """A one-screen table of the report."""
     rows = [("reading", "P", "R", "F1", "exact F1")]
-    for name in ("windowed", "truncated", "pipeline"):
+    for name in ("windowed", "raw", "truncated", "pipeline"):
         if name in report:
             s = report[name]
             m = s["seqeval"]["micro"]
@@ -254,6 +295,11 @@ def format_report(report: dict[str, Any]) -> str:
                 )
             )
     lines = [" ".join(f"{c:>10}" for c in row) for row in rows]
+    lines.append(
+        "windowed: the engine, then the post-processing chain (what users get); raw: the "
+        f"engine alone. Chain {report.get('postprocess', {}).get('digest', '-')}: "
+        f"{report.get('postprocess', {}).get('rules', '[]')}"
+    )
     lines.append("")
     lines.append(f"{'type':>14} {'windowed F1':>12} {'truncated F1':>13} {'support':>8}")
     trunc = report.get("truncated", {}).get("seqeval", {}).get("per_type", {})

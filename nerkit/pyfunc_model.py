@@ -8,8 +8,9 @@ without nerkit installed can load it too.
 Input: a DataFrame with a ``text`` column (one document per row). Output: a DataFrame with
 one column, ``entities``: per row, a list of ``{"label", "start", "end", "text", "score"}``
 dicts with character offsets into that row's text (``text == document[start:end]``) —
-exactly what :meth:`nerkit.predictor.Predictor.predict` returns, whole documents read in
-windows. The signature declares it as ``Array(Object(...))``.
+the entities of the one output path (:mod:`nerkit.output`): whole documents read in
+windows by the engine, then the post-processing chain recorded in the bundle, exactly as
+``python -m serve`` answers. The signature declares it as ``Array(Object(...))``.
 
 Load-time options (``mlflow.pyfunc.load_model(uri, model_config={...})``): ``device``
 (``auto``, ``cpu``, ``cuda``, ``cuda:1``), ``precision`` (``fp32``, ``bf16``, ``fp16``,
@@ -24,6 +25,10 @@ from typing import Any
 
 import pandas as pd
 from mlflow.pyfunc import PythonModel
+
+from nerkit.output import entity_record
+
+__all__ = ["BUNDLE_ARTIFACT", "ENTITIES_COLUMN", "TEXT_COLUMN", "NerkitPyfunc", "entity_record"]
 
 BUNDLE_ARTIFACT = "bundle"
 TEXT_COLUMN = "text"
@@ -58,25 +63,14 @@ def input_texts(model_input: Any) -> list[str]:
     return values
 
 
-def entity_record(entity: Any) -> dict[str, Any]:
-    """The five output fields of one :class:`nerkit.documents.Entity`."""
-    return {
-        "label": str(entity.label),
-        "start": int(entity.start),
-        "end": int(entity.end),
-        "text": str(entity.text),
-        "score": float(entity.score),
-    }
-
-
 class NerkitPyfunc(PythonModel):
     """A nerkit model bundle behind MLflow's pyfunc interface."""
 
     def __init__(self) -> None:
-        self.predictor: Any = None
+        self.output: Any = None
 
     def load_context(self, context: Any) -> None:
-        from nerkit.predictor import Predictor
+        from nerkit.output import OutputPath
         from nerkit.tracking import find_bundle_dir
 
         config = {**DEFAULT_MODEL_CONFIG, **(getattr(context, "model_config", None) or {})}
@@ -87,16 +81,16 @@ class NerkitPyfunc(PythonModel):
         if config.get("batch_tokens"):
             options["batch_tokens"] = int(config["batch_tokens"])
         bundle = find_bundle_dir(Path(context.artifacts[BUNDLE_ARTIFACT]))
-        self.predictor = Predictor.from_bundle(bundle, **options)
+        self.output = OutputPath.from_bundle(bundle, **options)
 
     # Annotated with DataFrame, MLflow leaves validation to the logged signature.
     def predict(
         self, context: Any, model_input: pd.DataFrame, params: dict[str, Any] | None = None
     ) -> pd.DataFrame:
-        if self.predictor is None:
+        if self.output is None:
             self.load_context(context)
         texts = input_texts(model_input)
-        predictions = self.predictor.predict(texts) if texts else []
+        outputs = self.output.predict(texts) if texts else []
         return pd.DataFrame(
-            {ENTITIES_COLUMN: [[entity_record(e) for e in p.entities] for p in predictions]}
+            {ENTITIES_COLUMN: [[entity_record(e) for e in o.entities] for o in outputs]}
         )

@@ -74,6 +74,15 @@ class RegistrySettings:
     model_name: str = "contract-ner"
     min_delta: float = 0.0
     max_type_drop: float = 0.02
+    bootstrap_resamples: int = 1000
+    bootstrap_seed: int = 13
+
+
+@dataclass
+class PostprocessSettings:
+    """conf/postprocess: the rules of the output path (nerkit.output), in order."""
+
+    rules: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -84,6 +93,8 @@ class TrainSettings:
     trainer: TrainerSettings = field(default_factory=TrainerSettings)
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
     registry: RegistrySettings = field(default_factory=RegistrySettings)
+    # The chain recorded in the bundle: what the test split is scored with and served with.
+    postprocess: PostprocessSettings = field(default_factory=PostprocessSettings)
     seed: int = 13
     run_name: str = "contract-ner"
     output_dir: str = "outputs/train/${run_name}"
@@ -102,6 +113,8 @@ class EvaluateSettings:
     precision: str = "fp32"
     batch_tokens: int | None = None  # None: by device (nerkit.predictor)
     compile: bool = False
+    # None: each model's own chain (its bundle's); postprocess=<name>: score that chain.
+    postprocess: PostprocessSettings | None = None
     truncate_tokens: int = 512
     compare_pipeline: bool = True
     edge_margin: int = 8

@@ -152,16 +152,47 @@ def find_bundle_dir(root: Path) -> Path:
     return found[0].parent
 
 
-def download_bundle(uri: str, cache_dir: str | Path) -> Path:
-    """Download the artifacts behind ``uri`` into ``cache_dir`` and return the bundle folder."""
-    import hashlib
+def download_bundle(uri: str, dst: str | Path, tracking_uri: str | None = None) -> Path:
+    """Download the artifacts behind ``uri`` (``runs:/...``) into ``dst``; the bundle folder.
 
-    import mlflow
+    ``dst`` should be a fresh folder: nothing is cached by URI here (a run's artifacts are
+    found again by :func:`nerkit.modelref.resolve_bundle`, which checks what it reads).
+    """
+    import mlflow.artifacts
 
-    target = Path(cache_dir) / hashlib.sha256(uri.encode()).hexdigest()[:16]
-    target.mkdir(parents=True, exist_ok=True)
-    local = mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=str(target))
+    with bounded_http():
+        local = mlflow.artifacts.download_artifacts(
+            artifact_uri=uri, dst_path=str(dst), tracking_uri=tracking_uri
+        )
     return find_bundle_dir(Path(local))
+
+
+# --- the one retry policy ----------------------------------------------------------------
+
+
+def retrying(attempts: int = 3, backoff_s: float = 0.5, what: str = "an MLflow call") -> Any:
+    """The retry policy of every MLflow call nerkit repeats (tenacity).
+
+    ``attempts`` tries in all, waiting ``backoff_s``, then twice that, ... (at most 5 s)
+    between them; the last error is raised as it was. Use as
+    ``for attempt in retrying(...): with attempt: ...`` or ``retrying(...)(fn, *args)``.
+    """
+    import logging
+
+    from tenacity import (
+        Retrying,
+        before_sleep_log,
+        stop_after_attempt,
+        wait_exponential,
+    )
+
+    logger = logging.getLogger("nerkit.tracking")
+    return Retrying(
+        stop=stop_after_attempt(max(1, int(attempts))),
+        wait=wait_exponential(multiplier=backoff_s, max=5.0),
+        reraise=True,
+        before_sleep=before_sleep_log(logger, logging.DEBUG),
+    )
 
 
 # ======================================================================================
@@ -173,8 +204,10 @@ def download_bundle(uri: str, cache_dir: str | Path) -> Path:
 # alias or version) versus RegistryUnavailable (the store did not answer or failed).
 # ======================================================================================
 
-# MLflow's HTTP client retries with exponential back-off for minutes by default; a server
-# that answers no requests should fail in seconds when a service starts or reloads.
+# MLflow's HTTP client retries 7 times with exponential back-off by default (minutes
+# against a dead server); a server that answers no requests should fail in seconds when a
+# service starts or reloads, or a registry is probed. Our own retries (retrying()) go on
+# top, so MLflow's get one. Values the user set in the environment win.
 BOUNDED_HTTP_ENV = {
     "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1",
     "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
@@ -214,8 +247,8 @@ class RegisteredVersion:
 
 
 @contextlib.contextmanager
-def _bounded_http() -> Iterator[None]:
-    """Bound MLflow's HTTP retries (environment values already set by the user win)."""
+def bounded_http() -> Iterator[None]:
+    """Bound MLflow's HTTP retries and timeout (values already set by the user win)."""
     import os
 
     added = {k: v for k, v in BOUNDED_HTTP_ENV.items() if k not in os.environ}
@@ -268,7 +301,7 @@ def registered_version(
     what = f"models:/{name}@{alias}" if alias is not None else f"models:/{name}/{version}"
     where = redact_uri(uri)
     try:
-        with _bounded_http():
+        with bounded_http():
             client = MlflowClient(tracking_uri=uri, registry_uri=uri)
             if alias is not None:
                 mv = client.get_model_version_by_alias(name, alias)
@@ -303,7 +336,7 @@ def download_registered_bundle(uri: str, name: str, version: str | int, dst: str
 
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     try:
-        with _bounded_http():
+        with bounded_http():
             local = mlflow.artifacts.download_artifacts(
                 artifact_uri=f"models:/{name}/{version}",
                 dst_path=str(dst),

@@ -1,10 +1,14 @@
 """The promotion gate, as plain functions: figures, comparison, the printed table.
 
 A version's figures are the micro F1 and per-type F1 of one test set, identified by its
-data fingerprint (:func:`nerkit.documents.data_fingerprint`). The challenger may replace
-the champion only when both were scored on the same fingerprint and
+data fingerprint (:func:`nerkit.documents.data_fingerprint`). The registry measures them
+itself (:mod:`registry.promote`: both versions re-scored through the output path on the
+same documents); the figures a bundle claims are shown beside them, never used. The
+challenger may replace the champion only when both were scored on the same fingerprint and
 
-* challenger micro F1 >= champion micro F1 + ``min_delta``, and
+* the lower bound of the paired-bootstrap interval of the micro F1 difference
+  (:func:`nerkit.scoring.paired_bootstrap`) is above ``min_delta``: the challenger is
+  better by more than noise (without an interval: the difference itself >= ``min_delta``);
 * no entity type of the champion loses more than ``max_type_drop`` F1 (a type the
   challenger does not report counts as F1 0).
 """
@@ -132,6 +136,8 @@ class Comparison:
     max_type_drop: float
     rows: list[Row]
     reasons: list[str]
+    interval: Any = None  # nerkit.scoring.Interval, when measured
+    claimed: dict[str, float | None] = field(default_factory=dict)  # role -> bundle's F1
 
     @property
     def passed(self) -> bool:
@@ -148,6 +154,8 @@ class Comparison:
             "max_type_drop": self.max_type_drop,
             "passed": self.passed,
             "reasons": self.reasons,
+            "interval": self.interval.to_dict() if self.interval is not None else None,
+            "claimed_by_bundles": self.claimed,
         }
 
 
@@ -158,8 +166,14 @@ def compare(
     max_type_drop: float = 0.02,
     champion_version: str = "?",
     challenger_version: str = "?",
+    interval: Any = None,
+    claimed: dict[str, float | None] | None = None,
 ) -> Comparison:
-    """Apply the gate to two sets of figures on the same test data."""
+    """Apply the gate to two sets of figures on the same test data.
+
+    ``interval`` (a :class:`nerkit.scoring.Interval`) makes the micro F1 rule a noise
+    test: its lower bound must be above ``min_delta``. ``claimed`` is shown, not used.
+    """
     if champion.fingerprint != challenger.fingerprint:
         raise ValueError(
             f"figures on different test data cannot be compared: champion "
@@ -167,13 +181,24 @@ def compare(
         )
     reasons: list[str] = []
     delta = challenger.f1 - champion.f1
-    f1_ok = delta + TOLERANCE >= min_delta
-    rows = [Row("micro F1", champion.f1, challenger.f1, delta, f"delta >= {min_delta:+.3f}", f1_ok)]
-    if not f1_ok:
-        reasons.append(
+    if interval is None:
+        f1_ok = delta + TOLERANCE >= min_delta
+        limit = f"delta >= {min_delta:+.3f}"
+        why = (
             f"micro F1 {challenger.f1:.4f} is below the champion's {champion.f1:.4f} "
             f"+ min_delta {min_delta:.4f}"
         )
+    else:
+        f1_ok = interval.low > min_delta + TOLERANCE
+        limit = f"low > {min_delta:+.3f}"
+        why = (
+            f"micro F1 {challenger.f1:.4f} vs the champion's {champion.f1:.4f} is not better "
+            f"by more than noise: {interval}; its lower bound {interval.low:+.4f} is not above "
+            f"min_delta {min_delta:+.4f}"
+        )
+    rows = [Row("micro F1", champion.f1, challenger.f1, delta, limit, f1_ok)]
+    if not f1_ok:
+        reasons.append(why)
     for label in sorted(set(champion.per_type) | set(challenger.per_type)):
         before = champion.per_type.get(label)
         after = challenger.per_type.get(label)
@@ -199,6 +224,8 @@ def compare(
         max_type_drop=float(max_type_drop),
         rows=rows,
         reasons=reasons,
+        interval=interval,
+        claimed=dict(claimed or {}),
     )
 
 
@@ -225,6 +252,13 @@ def format_comparison(comparison: Comparison) -> str:
             f"{row.name:<14} {_cell(row.champion):>14} {_cell(row.challenger):>15} "
             f"{_cell(row.delta, signed=True):>9}  {row.limit:<18} {'yes' if row.ok else 'NO'}"
         )
+    if c.claimed:
+        lines.append(
+            f"{'bundle claims':<14} {_cell(c.claimed.get('champion')):>14} "
+            f"{_cell(c.claimed.get('challenger')):>15} {'':>9}  (shown, not used)"
+        )
+    if c.interval is not None:
+        lines.append(f"noise: {c.interval}")
     if c.passed:
         lines.append(f"verdict: PROMOTE v{c.challenger_version}")
     else:

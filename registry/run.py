@@ -22,6 +22,17 @@ def _action(cfg: Any) -> str:
     return str(getattr(action, "value", action))
 
 
+def _rules(cfg: Any) -> list[Any] | None:
+    """The configured post-processing rules (conf/postprocess), as plain data."""
+    from omegaconf import OmegaConf
+
+    section = cfg.get("postprocess")
+    if section is None:
+        return None
+    rules = OmegaConf.to_container(section.rules, resolve=True)
+    return list(rules) if isinstance(rules, list) else []
+
+
 def run(cfg: Any) -> dict[str, Any]:
     """Do ``cfg.action``; returns what was done (printed as well).
 
@@ -44,6 +55,7 @@ def run(cfg: Any) -> dict[str, Any]:
             artifact_location=cfg.tracking.artifact_location,
             await_s=float(cfg.await_s),
             connect_attempts=attempts,
+            postprocess=_rules(cfg),
         )
         print(f"registered {name} v{version} (@challenger) at {uri}")
         return {"action": action, "version": version}
@@ -59,6 +71,8 @@ def run(cfg: Any) -> dict[str, Any]:
             device=str(cfg.device),
             batch_tokens=None if cfg.batch_tokens is None else int(cfg.batch_tokens),
             connect_attempts=attempts,
+            resamples=int(cfg.registry.bootstrap_resamples),
+            seed=int(cfg.registry.bootstrap_seed),
         )
         if decision.comparison is not None:
             print(decision.table)

@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from nerkit.settings import DataSettings, RegistrySettings, TrackingSettings
+from nerkit.settings import (
+    DataSettings,
+    PostprocessSettings,
+    RegistrySettings,
+    TrackingSettings,
+)
 
 
 class Action(Enum):
@@ -20,6 +25,8 @@ class RegistryStageSettings:
     action: Action = Action.list
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
     registry: RegistrySettings = field(default_factory=RegistrySettings)
+    # register: recorded in a bundle that records no post-processing chain of its own
+    postprocess: PostprocessSettings = field(default_factory=PostprocessSettings)
     # register: the bundle folder, and optionally an existing run to log the model into
     bundle: str | None = None
     run_id: str | None = None

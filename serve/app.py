@@ -11,8 +11,10 @@ Routes:
   ``GET /metrics`` (Prometheus) — open.
 
 The models are loaded in the lifespan (:class:`serve.models.ModelManager`); documents go
-through the dynamic batcher (:mod:`serve.batcher`), then the post-processing chain, the
-merge of several models' entities, and knowledge-base enrichment when asked for.
+through the dynamic batcher (:mod:`serve.batcher`), then the one output path
+(:func:`nerkit.output.document_entities`): each model's post-processing chain (the one its
+bundle records; ``serve.postprocess`` for bundles that record none), the merge of several
+models' entities, and knowledge-base enrichment when asked for.
 Prediction and admin routes read their bodies themselves, after the key check: a request
 without a valid key is answered 401 before its body is read. Document text never goes
 into logs or metrics, and validation errors do not echo it back.
@@ -39,7 +41,8 @@ from starlette.concurrency import run_in_threadpool
 
 from nerkit.documents import Entity
 from nerkit.kb.enrich import Enricher, group_mentions
-from nerkit.postprocess import build_chain
+from nerkit.output import document_entities
+from nerkit.postprocess import Chain, build_chain
 from serve.batcher import Batcher, BatchFailed, QueueFull, ServiceStopping
 from serve.metrics import Metrics, MetricsMiddleware
 from serve.models import (
@@ -77,6 +80,7 @@ DISCONNECT_POLL_S = 0.1
 CLIENT_CLOSED_REQUEST = 499  # nobody reads it: the client has gone
 NOT_READY_RETRY_AFTER_S = 5
 REQUEST_MODELS: tuple[type[BaseModel], ...] = (NerRequest, BatchRequest, ReloadRequest)
+NO_RULES = Chain([])
 
 
 class DeadlineExceeded(Exception):
@@ -174,6 +178,7 @@ class Service:
         )
         self.models = ModelManager(settings, loader, self.batcher, metrics)
         # Built now, so a bad rule fails when the app is created, not on the first request.
+        # It runs for models whose bundle records no chain of its own (nerkit.output).
         self.chain = build_chain(settings.postprocess_rules)
         self.enricher: Enricher | None = None
         self.draining = False
@@ -287,6 +292,10 @@ class Service:
             )
             raise PostprocessFailed() from None
 
+    def _chain_of(self, model: LoadedModel) -> Any:
+        """The model's chain (its bundle's), else the service's configured one."""
+        return model.chain if model.chain is not None else self.chain
+
     def _document(
         self,
         index: int,
@@ -297,18 +306,23 @@ class Service:
         enrich: bool,
     ) -> NerResponse:
         several = len(models) > 1
-        groups: list[tuple[int, list[Entity]]] = []
-        for model, model_found in zip(models, found, strict=True):
-            entities = self.chain(doc.text, model_found[index])
-            if several:
+        enricher = self.enricher if enrich else None
+        if several:
+            # Each model's own chain (nerkit.output), then the merge, then enrichment.
+            groups: list[tuple[int, list[Entity]]] = []
+            for model, model_found in zip(models, found, strict=True):
+                entities = document_entities(doc.text, model_found[index], self._chain_of(model))
                 tag = {"model": model.name, "version": model.version}
                 entities = [dataclasses.replace(e, extra={**e.extra, **tag}) for e in entities]
-            groups.append((model.slot.priority, entities))
-        entities = merge_entities(groups, self.settings.merge) if several else groups[0][1]
+                groups.append((model.slot.priority, entities))
+            merged = merge_entities(groups, self.settings.merge)
+            entities = document_entities(doc.text, merged, NO_RULES, enricher)
+        else:
+            entities = document_entities(
+                doc.text, found[0][index], self._chain_of(models[0]), enricher
+            )
         mention_groups = None
         if enrich:
-            assert self.enricher is not None
-            entities = self.enricher.enrich(doc.text, entities)
             mention_groups = [MentionGroup(**g) for g in group_mentions(entities)]
         first = readings[0][index]
         used = None

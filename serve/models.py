@@ -7,9 +7,11 @@ model worker thread and then swaps the slot's reference in one assignment. Reque
 already queued keep the model they were tokenised for; new requests get the new one. When
 anything fails on the way, the old model keeps serving and the reason is reported.
 
-Registry versions are downloaded into a local cache, one folder per model and version
-(``<cache_dir>/<model>/<version>/``, complete once ``<version>.json`` is written beside
-it). At start-up, when the registry cannot be reached, the newest cached version of the
+Registry versions are resolved, downloaded and checked by the one resolver every stage
+uses (:func:`nerkit.modelref.resolve_registered`) into its cache, one folder per model and
+version (``<cache_dir>/<model>/<version>/``, complete once ``<version>.json`` recording
+its SHA-256 is written beside it). Each model runs the post-processing chain its bundle
+records (``serve.postprocess`` for bundles that record none). At start-up, when the registry cannot be reached, the newest cached version of the
 model is served and ``/v1/model`` says so (``source: cache`` and a note).
 """
 
@@ -20,11 +22,7 @@ import bisect
 import contextlib
 import dataclasses
 import datetime as dt
-import json
 import logging
-import re
-import shutil
-import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,13 +32,13 @@ from typing import Any
 import numpy as np
 
 from nerkit.documents import Entity
+from nerkit.modelref import CACHE_MARKER_SUFFIX, SHA_TAG, BundleCache
 from nerkit.windows import TokenizedText, tokenize_documents
 from serve.settings import Settings, SlotSpec
 
 log = logging.getLogger("serve.models")
 
-CACHE_MARKER_SUFFIX = ".json"
-SHA_TAG = "nerkit.bundle_sha256"
+__all__ = ["CACHE_MARKER_SUFFIX", "SHA_TAG", "BundleCache", "BundleRef", "LoadedModel"]
 
 
 class ReloadRejected(ValueError):
@@ -107,105 +105,7 @@ class BundleRef:
     note: str | None = None
 
 
-# --- the version cache -----------------------------------------------------------------
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", name) or "_"
-
-
-def _version_key(version: str) -> tuple[int, str]:
-    return (int(version), version) if version.isdigit() else (-1, version)
-
-
-class BundleCache:
-    """Downloaded bundles, one folder per model and version, written atomically."""
-
-    def __init__(self, root: str | Path, keep: int = 3) -> None:
-        self.root = Path(root)
-        self.keep = max(1, int(keep))
-
-    def folder(self, name: str) -> Path:
-        return self.root / _slug(name)
-
-    def path(self, name: str, version: str) -> Path:
-        return self.folder(name) / _slug(version)
-
-    def is_complete(self, name: str, version: str) -> bool:
-        path = self.path(name, version)
-        return path.with_name(path.name + CACHE_MARKER_SUFFIX).is_file() and path.is_dir()
-
-    def versions(self, name: str) -> list[str]:
-        """Complete cached versions of ``name``, newest first."""
-        folder = self.folder(name)
-        if not folder.is_dir():
-            return []
-        found = []
-        for marker in folder.glob(f"*{CACHE_MARKER_SUFFIX}"):
-            version = marker.name[: -len(CACHE_MARKER_SUFFIX)]
-            if (folder / version).is_dir():
-                found.append(version)
-        return sorted(found, key=_version_key, reverse=True)
-
-    def newest(self, name: str) -> str | None:
-        versions = self.versions(name)
-        return versions[0] if versions else None
-
-    def fetch(
-        self,
-        name: str,
-        version: str,
-        download: Callable[[Path], Path],
-        expected_sha256: str | None = None,
-        protect: Sequence[str] = (),
-    ) -> Path:
-        """The cached bundle of ``name`` ``version``, downloading it first when missing.
-
-        ``download(dst)`` fetches into ``dst`` and returns the bundle folder inside it. The
-        bundle's SHA-256 is checked against ``expected_sha256`` (the registry's tag) before
-        the folder is moved into place.
-        """
-        from nerkit.bundle import bundle_sha256
-
-        target = self.path(name, version)
-        if self.is_complete(name, version):
-            return target
-        folder = self.folder(name)
-        folder.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".download-", dir=folder))
-        try:
-            bundle = download(staging)
-            sha = bundle_sha256(bundle)
-            if expected_sha256 and sha != expected_sha256:
-                raise LoadFailed(
-                    f"{name} v{version}: the downloaded bundle hashes to {sha[:16]}..., not "
-                    f"{expected_sha256[:16]}... as registered; the stored artifacts are "
-                    "incomplete or altered"
-                )
-            if target.exists():  # a leftover of an interrupted download
-                shutil.rmtree(target, ignore_errors=True)
-            try:
-                bundle.replace(target)
-            except OSError:
-                if not self.is_complete(name, version):  # another process won the race
-                    raise
-                return target
-            marker = {"name": name, "version": version, "sha256": sha, "downloaded_at": _now()}
-            marker_path = target.with_name(target.name + CACHE_MARKER_SUFFIX)
-            marker_path.write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        self.prune(name, protect=[version, *protect])
-        return target
-
-    def prune(self, name: str, protect: Sequence[str] = ()) -> None:
-        """Keep the newest ``keep`` versions (and the protected ones)."""
-        for version in self.versions(name)[self.keep :]:
-            if version in protect:
-                continue
-            path = self.path(name, version)
-            path.with_name(path.name + CACHE_MARKER_SUFFIX).unlink(missing_ok=True)
-            shutil.rmtree(path, ignore_errors=True)
+# --- the version cache: nerkit.modelref.BundleCache (one cache for every stage) -------
 
 
 # --- loaders ---------------------------------------------------------------------------
@@ -270,19 +170,16 @@ class DefaultLoader(Loader):
         self, slot: SlotSpec, alias: str | None, version: str | None, startup: bool
     ) -> BundleRef:
         from nerkit import tracking
+        from nerkit.modelref import resolve_registered
 
         wanted_alias = None if version is not None else (alias or slot.alias)
         try:
-            found = tracking.registered_version(
-                self.tracking_uri, slot.name, alias=wanted_alias, version=version
-            )
-            path = self.cache.fetch(
+            found = resolve_registered(
+                self.tracking_uri,
                 slot.name,
-                found.version,
-                lambda dst: tracking.download_registered_bundle(
-                    self.tracking_uri, slot.name, found.version, dst
-                ),
-                expected_sha256=found.tags.get(SHA_TAG),
+                self.cache,
+                alias=wanted_alias,
+                version=version,
                 protect=[v for v in [self._in_use.get(slot.name)] if v],
             )
         except tracking.RegistryUnavailable as err:
@@ -298,7 +195,7 @@ class DefaultLoader(Loader):
                 slot.name, cached, wanted_alias, self.cache.path(slot.name, cached), "cache", note
             )
         self._in_use[slot.name] = found.version
-        return BundleRef(slot.name, found.version, wanted_alias, path, "registry")
+        return BundleRef(slot.name, found.version, wanted_alias, found.path, "registry")
 
 
 # --- loaded models ---------------------------------------------------------------------
@@ -311,6 +208,9 @@ class LoadedModel:
     slot: SlotSpec
     ref: BundleRef
     predictor: Any
+    # The model's post-processing chain (nerkit.output): the one its bundle records, else
+    # the service's configured rules. None: the service's chain.
+    chain: Any = None
     loaded_at: str = dataclasses.field(default_factory=_now)
     _tokenize_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
 
@@ -370,6 +270,14 @@ def warm_up(predictor: Any, batch_tokens: int) -> None:
         input_ids, np.stack([starts, starts + 1], axis=1), np.arange(n_tokens, dtype=np.int64)
     )
     read_documents(predictor, [tokenized])
+
+
+def model_chain(predictor: Any, settings: Settings) -> Any:
+    """The chain a model runs (nerkit.output.rules_for): its bundle's, else the service's."""
+    from nerkit.output import rules_for
+    from nerkit.postprocess import build_chain
+
+    return build_chain(rules_for(getattr(predictor, "meta", None), settings.postprocess_rules))
 
 
 # --- merging the entities of several models --------------------------------------------
@@ -552,7 +460,11 @@ class ModelManager:
                     await self.batcher.call(lambda: warm_up(predictor, budget))
                 except Exception as err:
                     return self._failed(slot, outcome, f"warming up {where}", err)
-            slot.current = LoadedModel(slot.spec, ref, predictor)  # the swap
+            try:
+                chain = model_chain(predictor, self.settings)
+            except Exception as err:
+                return self._failed(slot, outcome, f"building the post-processing chain of {where}", err)
+            slot.current = LoadedModel(slot.spec, ref, predictor, chain)  # the swap
             slot.error = None
             self._publish(slot)
             log.info(

@@ -37,8 +37,9 @@ def store(tmp_path: Path) -> Iterator[Store]:
 def make_bundle(
     tmp_path_factory: pytest.TempPathFactory, tiny_model, tokenizer, contract_tags
 ) -> Callable[..., Path]:
-    """``make_bundle(f1, per_type=..., fingerprint=...)``: a tiny-BERT bundle whose
-    nerkit.json records those test figures (as train writes them)."""
+    """``make_bundle(f1, per_type=..., fingerprint=..., rules=...)``: a tiny-BERT bundle
+    whose nerkit.json claims those test figures (as train writes them) and records the
+    post-processing chain ``rules`` (None: none recorded)."""
     from nerkit.bundle import BundleMeta, save_bundle
 
     root = tmp_path_factory.mktemp("bundles")
@@ -48,6 +49,7 @@ def make_bundle(
         f1: float | None,
         per_type: dict[str, float] | None = None,
         fingerprint: str = TEST_FINGERPRINT,
+        rules: list | None = None,
     ) -> Path:
         evaluation = {}
         if f1 is not None:
@@ -59,8 +61,10 @@ def make_bundle(
             base_model="tiny-bert",
             max_length=64,
             overlap=16,
-            data_fingerprint=fingerprint,
+            train_fingerprint="e" * 64,
+            test_fingerprint=fingerprint,
             evaluation=evaluation,
+            postprocess=rules,
         )
         return save_bundle(root / f"bundle-{next(counter)}", tiny_model, tokenizer, meta)
 

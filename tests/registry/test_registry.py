@@ -18,8 +18,11 @@ from registry.core import (
     CHAMPION,
     PREVIOUS,
     TAG_LAST_DECISION,
+    TAG_POSTPROCESS,
     TAG_SHA,
     TAG_STATE,
+    TAG_TEST_FP,
+    TAG_TRAIN_FP,
     ChecksumMismatch,
     PromotionRefused,
     RegistryError,
@@ -34,6 +37,7 @@ from registry.core import (
     rollback,
 )
 from registry.gate import Figures, compare, figures_from_evaluation, format_comparison
+from tests.registry.rules import LABELS, chain, gate_documents, pins
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL_NAME = "contract-ner"
@@ -107,49 +111,87 @@ def test_figures_from_evaluation_formats():
 
 # --- the whole life cycle -----------------------------------------------------------
 
+# What each version really reads (its recorded chain; see tests/registry/rules.py).
+NO_PERSON = chain(pins(tuple(label for label in LABELS if label != "PERSON")))
+NO_ORG = chain(pins(("DATE", "MONEY", "JURISDICTION")))
+EVERYTHING = chain(pins())
 
-def test_register_promote_refuse_promote_rollback(store, make_bundle, capsys):
+
+def _doc_file(tmp_path: Path) -> Path:
+    """The gate documents as a doccano JSONL file (for data=files on the command line)."""
+    path = tmp_path / "gate.jsonl"
+    lines = [
+        json.dumps({"id": d.id, "text": d.text, "label": [[s.start, s.end, s.label] for s in d.spans]})
+        for d in gate_documents()
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _data(path: Path) -> list[str]:
+    return ["data=files", f"data.train={path}", f"data.test={path}", "device=cpu"]
+
+
+def _f1_of(rules: list) -> float:
+    """The micro F1 a version recording ``rules`` really has on the gate documents."""
+    from nerkit.metrics import score_documents
+    from nerkit.postprocess import build_chain
+
+    docs = gate_documents()
+    found = build_chain(rules)
+    spans = [[e.as_span() for e in found(d.text, [])] for d in docs]
+    return score_documents(docs, spans)["seqeval"]["micro"]["f1"]
+
+
+def test_register_promote_refuse_promote_rollback(store, make_bundle, capsys, tmp_path):
     from registry.__main__ import EXIT_REFUSED, cli
 
-    v1 = _register(store, make_bundle(0.80, GOOD_TYPES))
+    data = _data(_doc_file(tmp_path))
+    v1 = _register(store, make_bundle(0.80, GOOD_TYPES, rules=NO_PERSON))
     client = connect(store.uri)
     assert aliases_of(client, MODEL_NAME) == {CHALLENGER: str(v1)}
     mv1 = _version(store, v1)
     assert mv1.status == "READY" and mv1.tags[TAG_STATE] == "verified"
     assert len(mv1.tags[TAG_SHA]) == 64 and mv1.tags["eval.test_f1"] == "0.8"
     assert json.loads(mv1.tags[figures_tag(TEST_FINGERPRINT)])["f1"] == 0.8
+    assert mv1.tags[TAG_TEST_FP] == TEST_FINGERPRINT and mv1.tags[TAG_TRAIN_FP] == "e" * 64
+    assert "nerkit.data_fingerprint" not in mv1.tags
+    assert json.loads(mv1.tags[TAG_POSTPROCESS]) == NO_PERSON
 
     # No champion yet: the first challenger becomes champion.
     first = promote(store.uri, MODEL_NAME)
     assert first.champion == str(v1)
     assert aliases_of(client, MODEL_NAME) == {CHAMPION: str(v1)}
 
-    # A worse challenger (micro F1 down, ORG down) is refused through the CLI: exit 2.
+    # A worse challenger (it finds no ORG, and no better F1) is refused through the CLI.
     worse = dict(GOOD_TYPES, ORG=0.5)
-    v2 = _register(store, make_bundle(0.75, worse))
+    v2 = _register(store, make_bundle(0.75, worse, rules=NO_ORG))
     before = aliases_of(client, MODEL_NAME)
     assert before == {CHAMPION: str(v1), CHALLENGER: str(v2)}
     capsys.readouterr()
-    assert cli(_compose(store, "action=promote")) == EXIT_REFUSED
+    assert cli(_compose(store, "action=promote", *data)) == EXIT_REFUSED
     out = capsys.readouterr()
     assert "REFUSED" in out.out and "micro F1" in out.out and "ORG" in out.out
     assert "refused" in out.err
     assert aliases_of(client, MODEL_NAME) == before
     refused = json.loads(_version(store, v2).tags[TAG_LAST_DECISION])
     assert refused["outcome"] == "refused" and refused["champion"] == str(v1)
-    assert "ORG" in refused["why"] and refused["comparison"]["challenger"]["f1"] == 0.75
+    assert "ORG" in refused["why"]
+    assert refused["comparison"]["challenger"]["f1"] == pytest.approx(_f1_of(NO_ORG))
+    assert refused["comparison"]["claimed_by_bundles"]["challenger"] == 0.75  # shown only
     assert json.loads(_version(store, v1).tags[TAG_LAST_DECISION])["outcome"] == "refused"
     with pytest.raises(PromotionRefused) as refusal:
-        promote(store.uri, MODEL_NAME, max_type_drop=0.5)  # F1 alone still fails
+        promote(store.uri, MODEL_NAME, max_type_drop=1.0, docs=gate_documents())
     assert refusal.value.comparison.reasons[0].startswith("micro F1")
     assert aliases_of(client, MODEL_NAME) == before
 
     # A better one is promoted; the old champion becomes previous.
-    v3 = _register(store, make_bundle(0.85, GOOD_TYPES))
-    assert cli(_compose(store, "action=promote")) == 0
+    v3 = _register(store, make_bundle(0.85, GOOD_TYPES, rules=EVERYTHING))
+    assert cli(_compose(store, "action=promote", *data)) == 0
     assert aliases_of(client, MODEL_NAME) == {CHAMPION: str(v3), PREVIOUS: str(v1)}
     promoted = json.loads(_version(store, v3).tags[TAG_LAST_DECISION])
     assert promoted["outcome"] == "promoted" and "v1" in promoted["compared"]
+    assert promoted["interval"]["low"] > 0.0
 
     # Rollback restores the old champion and clears previous; a second one is refused.
     assert cli(_compose(store, "action=rollback")) == 0
@@ -168,11 +210,11 @@ def test_register_promote_refuse_promote_rollback(store, make_bundle, capsys):
     assert format_versions(MODEL_NAME, rows).count("\n") == 4
 
 
-def test_refused_promotion_exits_non_zero_from_the_command_line(store, make_bundle):
+def test_refused_promotion_exits_non_zero_from_the_command_line(store, make_bundle, tmp_path):
     """The real ``python -m registry`` process: exit status 2 and the table on stdout."""
-    _register(store, make_bundle(0.80, GOOD_TYPES))
+    _register(store, make_bundle(0.80, GOOD_TYPES, rules=NO_PERSON))
     promote(store.uri, MODEL_NAME)
-    _register(store, make_bundle(0.70, GOOD_TYPES))
+    _register(store, make_bundle(0.70, GOOD_TYPES, rules=NO_ORG))
     result = subprocess.run(
         [
             sys.executable,
@@ -180,6 +222,7 @@ def test_refused_promotion_exits_non_zero_from_the_command_line(store, make_bund
             "registry",
             "action=promote",
             f"tracking.uri='{store.uri}'",
+            *_data(_doc_file(tmp_path)),
             f"hydra.run.dir={Path(store.artifacts[len('file://') :]).parent}/hydra",
         ],
         cwd=REPO,
@@ -191,61 +234,57 @@ def test_refused_promotion_exits_non_zero_from_the_command_line(store, make_bund
     assert "REFUSED" in result.stdout and "micro F1" in result.stdout
 
 
-# --- re-scoring the champion on the challenger's test data ---------------------------
+# --- the gate measures for itself -----------------------------------------------------
 
 
-def _docs():
-    from nerkit.documents import Document, Span
-
-    text = (
-        "This Agreement is made on 1 May 2024 between Acme Holdings, Inc. and Jane Doe "
-        "for USD 5,000,000 under the laws of the State of New York. " * 3
-    )
-    spans = []
-    for k in range(3):
-        base = k * (len(text) // 3)
-        for piece, label in [
-            ("1 May 2024", "DATE"),
-            ("Acme Holdings, Inc.", "ORG"),
-            ("Jane Doe", "PERSON"),
-            ("USD 5,000,000", "MONEY"),
-            ("New York", "JURISDICTION"),
-        ]:
-            start = text.index(piece, base)
-            spans.append(Span(start, start + len(piece), label))
-    return [Document("doc-1", text, spans)]
-
-
-def test_champion_without_figures_is_rescored_on_the_challengers_data(store, make_bundle):
-    from nerkit.data import load_eval_documents
+def test_the_gate_trusts_no_claim_and_refuses_noise(store, make_bundle, tmp_path):
     from nerkit.documents import data_fingerprint
+    from nerkit.output import rules_digest
     from registry.__main__ import EXIT_ERROR, cli
 
-    docs = _docs()
+    docs = gate_documents()
     fingerprint = data_fingerprint(docs)
-    v1 = _register(store, make_bundle(0.9, GOOD_TYPES, fingerprint="a" * 64))
+    v1 = _register(store, make_bundle(0.5, GOOD_TYPES, rules=NO_PERSON))
     promote(store.uri, MODEL_NAME)
-    v2 = _register(store, make_bundle(0.95, {}, fingerprint=fingerprint))
 
+    # A tampered bundle: its nerkit.json claims F1 0.999, it finds only dates.
+    v2 = _register(store, make_bundle(0.999, GOOD_TYPES, rules=chain(pins(("DATE",)))))
     with pytest.raises(RegistryError, match="data="):
-        promote(store.uri, MODEL_NAME)  # no figures for the champion, no data to score it
-
-    decision = promote(store.uri, MODEL_NAME, docs=docs, device="cpu")
-    assert decision.champion == str(v2) and decision.previous == str(v1)
-    assert decision.comparison is not None and decision.comparison.champion.source == "rescored"
-    rescored = Figures.from_json(_version(store, v1).tags[figures_tag(fingerprint)])
-    assert rescored.source == "rescored" and 0.0 <= rescored.f1 < 0.95
-
-    # A challenger with no figures at all: the CLI needs the data config, then scores both.
-    v3 = _register(store, make_bundle(None))
+        promote(store.uri, MODEL_NAME)  # the gate needs documents to score both itself
     assert cli(_compose(store, "action=promote")) == EXIT_ERROR
-    data = ["data=builtin", "data.n_docs=8", "device=cpu"]
-    assert cli(_compose(store, "action=promote", *data)) == 0  # same weights: equal F1 passes
-    assert aliases_of(connect(store.uri), MODEL_NAME) == {CHAMPION: str(v3), PREVIOUS: str(v2)}
-    builtin = data_fingerprint(load_eval_documents(_compose(store, *data).data, "test"))
-    for version in (v2, v3):
-        figures = Figures.from_json(_version(store, version).tags[figures_tag(builtin)])
-        assert figures.source == "rescored"
+    with pytest.raises(PromotionRefused) as tampered:
+        promote(store.uri, MODEL_NAME, docs=docs, device="cpu")
+    comparison = tampered.value.comparison
+    assert comparison.challenger.source == comparison.champion.source == "rescored"
+    assert comparison.challenger.f1 == pytest.approx(_f1_of(chain(pins(("DATE",)))))
+    assert comparison.champion.f1 == pytest.approx(_f1_of(NO_PERSON))
+    assert "0.9990" in tampered.value.table and "not used" in tampered.value.table
+    assert aliases_of(connect(store.uri), MODEL_NAME) == {CHAMPION: str(v1), CHALLENGER: str(v2)}
+    for version in (v1, v2):
+        measured = Figures.from_json(_version(store, version).tags[figures_tag(fingerprint)])
+        assert measured.source == "rescored"
+
+    # Better only by noise: one more entity, in one of six documents.
+    noisy = chain(pins(tuple(label for label in LABELS if label != "PERSON")) + pins(("PERSON",), range(1)))
+    _register(store, make_bundle(0.9, GOOD_TYPES, rules=noisy))
+    with pytest.raises(PromotionRefused, match="interval") as noise:
+        promote(store.uri, MODEL_NAME, docs=docs, device="cpu")
+    interval = noise.value.comparison.interval
+    assert interval.delta > 0.0 and interval.low <= 0.0 < interval.high
+    assert interval.resamples == 1000 and interval.documents == len(docs)
+    assert f"[{interval.low:+.4f}, {interval.high:+.4f}]" in str(noise.value)
+
+    # Better beyond noise: promoted, and the decision names documents, chains, interval.
+    v4 = _register(store, make_bundle(None, rules=EVERYTHING))
+    decision = promote(store.uri, MODEL_NAME, docs=docs, device="cpu")
+    assert decision.champion == str(v4) and decision.previous == str(v1)
+    record = json.loads(_version(store, v4).tags[TAG_LAST_DECISION])
+    assert record["test_data"]["fingerprint"] == fingerprint
+    assert record["test_data"]["documents"] == len(docs)
+    assert record["test_data"]["ids"] == [d.id for d in docs]
+    assert record["chains"]["challenger"]["digest"] == rules_digest(EVERYTHING)
+    assert record["chains"]["champion"]["digest"] == rules_digest(NO_PERSON)
+    assert 0.0 < record["interval"]["low"] <= record["interval"]["delta"]
 
 
 # --- reliability ----------------------------------------------------------------------
@@ -284,11 +323,10 @@ def test_concurrent_registrations(store, make_bundle):
         t.start()
     for t in threads:
         t.join(timeout=120)
-    versions = [r for r in results if isinstance(r, int)]
-    assert versions, results
-    assert len(set(versions)) == len(versions)
-    for r in results:
-        assert isinstance(r, int | RegistryError), r
+    # Both registrations go through (the store's races are retried), as distinct versions.
+    assert all(isinstance(r, int) for r in results), results
+    versions = [int(r) for r in results]  # type: ignore[call-overload]
+    assert sorted(versions) == [1, 2]
     client = connect(store.uri)
     aliases = aliases_of(client, MODEL_NAME)
     assert set(aliases) == {CHALLENGER}
