@@ -64,6 +64,8 @@ def summary_lines(
     """The ``check`` summary: format, counts, entities per type, skips, repairs, problems."""
     lines = [f"file      {report.source}", f"format    {report.format or 'unknown'}"]
     lines += [f"{name:<9} {value}" for name, value in report.settings.items()]
+    if "scheme" not in report.settings and report.format not in ("conll", "hf"):
+        lines.append("scheme    none: spans are character offsets, not tags")
     if docs is not None:
         lines += _document_lines(list(docs))
     lines += _tally_lines("skipped", report.skipped)
@@ -80,9 +82,11 @@ def summary_lines(
 def _document_lines(docs: list[Document]) -> list[str]:
     by_type = Counter(span.label for doc in docs for span in doc.spans)
     total = sum(by_type.values())
+    tokenised = any("token_offsets" in doc.meta for doc in docs)
+    unit = "" if tokenised else " (words between whitespace)"
     lines = [
         f"documents {len(docs):,}",
-        f"tokens    {sum(_token_count(doc) for doc in docs):,}",
+        f"tokens    {sum(_token_count(doc) for doc in docs):,}{unit}",
         f"entities  {total:,}",
     ]
     for label, count in sorted(by_type.items()):
