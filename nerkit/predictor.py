@@ -330,6 +330,10 @@ class Predictor:
             self.aggregation,
         )
 
+    def stream_engine(self) -> StreamEngine:
+        """The staged engine over this predictor (:mod:`nerkit.stream`)."""
+        return StreamEngine(self, self.workers, self.max_docs_in_flight)
+
     def predict_stream(
         self, items: Iterable[tuple[Any, str]], progress: bool = False
     ) -> Iterator[StreamResult]:
@@ -343,8 +347,7 @@ class Predictor:
         from tqdm.auto import tqdm
 
         total = len(items) if isinstance(items, Sized) else None
-        engine = StreamEngine(self, self.workers, self.max_docs_in_flight)
-        results = engine.run(items)
+        results = self.stream_engine().run(items)
         if progress:
             results = iter(tqdm(results, total=total, desc="Reading documents", unit="doc"))
         return results

@@ -36,7 +36,13 @@ from typing import Any
 
 import numpy as np
 
-from nerkit.batching import DocumentPrediction, batch_inputs, plan_batches, stitched_reading
+from nerkit.batching import (
+    DocumentPrediction,
+    TokenProbabilities,
+    batch_inputs,
+    plan_batches,
+    stitched_reading,
+)
 from nerkit.devices import available_cpus
 from nerkit.windows import TokenizedText, document_encoder, document_windows, tokenize_documents
 
@@ -170,8 +176,12 @@ class StreamEngine:
             return chunk
 
     def _prepare(self, chunk: _Chunk) -> _Chunk:
+        chunk.tokenized, chunk.errors = tokenize_each(self.predictor.tokenizer, chunk.texts)
+        return self._plan(chunk)
+
+    def _plan(self, chunk: _Chunk) -> _Chunk:
+        """Windows, batches by padded length, and their input tensors, for tokenised text."""
         p = self.predictor
-        chunk.tokenized, chunk.errors = tokenize_each(p.tokenizer, chunk.texts)
         n_special = p.special.count
         chunk.ranges = [
             document_windows(len(t), p.window, n_special, p.max_windows) for t in chunk.tokenized
@@ -278,6 +288,30 @@ class StreamEngine:
         return StreamResult(
             doc_id, text, DocumentPrediction(entities, reading.tokens, reading.windows)
         )
+
+    def read_tokenized(self, tokenized: Sequence[TokenizedText]) -> list[TokenProbabilities]:
+        """Stitched readings of already tokenised documents, on the calling thread.
+
+        The service tokenises each request before admitting it (its cost decides the
+        admission) and decodes in the request's own thread; its model worker calls this
+        for the documents of one dynamic batch: the same windows, batches, forward pass
+        and stitching as :meth:`run`. A failed forward pass raises.
+        """
+        chunk = _Chunk(list(range(len(tokenized))), [""] * len(tokenized))
+        chunk.tokenized = list(tokenized)
+        chunk.errors = [None] * len(tokenized)
+        self.forward(self._plan(chunk))
+        if chunk.ready is not None:
+            chunk.ready.synchronize()
+        if chunk.batch_error is not None:
+            raise chunk.batch_error
+        n_tags = len(self.predictor.scheme.tags)
+        return [
+            stitched_reading(tok, ranges, probs, n_tags)
+            for tok, ranges, probs in zip(
+                chunk.tokenized, chunk.ranges, self._window_probs(chunk), strict=True
+            )
+        ]
 
     # --- the driver ------------------------------------------------------------------------
 

@@ -6,8 +6,9 @@ window count and token cost (windows x padded length, the unit of the budget). T
 worker takes the oldest job, waits at most ``max_wait_ms`` (from when that job arrived)
 for company, then takes every queued job of the same model, oldest first, while the
 pooled cost stays within ``batch_tokens`` (the first job always goes, however large).
-Their windows are read together by :meth:`nerkit.predictor.Predictor.predict_window_probs`
-(which packs them by padded length), stitched per document, and each job's asyncio
+Their windows are read together by the streaming engine's stages
+(:meth:`nerkit.stream.StreamEngine.read_tokenized`: packed by padded length, read,
+soft-maxed on the device), stitched per document, and each job's asyncio
 future is resolved from the worker thread with ``loop.call_soon_threadsafe``: the event
 loop never waits on the model.
 
@@ -34,7 +35,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nerkit.predictor import TokenProbabilities, padded_length, stitched_reading
+from nerkit.predictor import TokenProbabilities, padded_length
 from nerkit.windows import TokenizedText, document_windows
 
 log = logging.getLogger("serve.batcher")
@@ -143,14 +144,10 @@ def job_size(predictor: Any, tokenized: Sequence[TokenizedText]) -> tuple[int, i
 
 
 def read_documents(predictor: Any, tokenized: Sequence[TokenizedText]) -> list[TokenProbabilities]:
-    """Window, read, and stitch already tokenised documents (one pooled call), exactly as
-    :meth:`nerkit.predictor.Predictor.predict_token_probs` does after tokenising."""
-    ranges, window_probs = predictor.predict_window_probs(tokenized)
-    n_tags = len(predictor.tags)
-    return [
-        stitched_reading(tok, doc_ranges, probs, n_tags)
-        for tok, doc_ranges, probs in zip(tokenized, ranges, window_probs, strict=True)
-    ]
+    """Window, read, and stitch already tokenised documents (one pooled call) through the
+    streaming engine's stages (:meth:`nerkit.stream.StreamEngine.read_tokenized`), the
+    same windows, batches, forward pass and stitching as ``predict_stream``."""
+    return predictor.stream_engine().read_tokenized(tokenized)
 
 
 class Batcher:
