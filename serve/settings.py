@@ -61,7 +61,7 @@ class ServeSettings:
     cache_dir: str = "outputs/serve/cache"
     cache_keep: int = 3
     device: str = "auto"
-    precision: str = "fp32"
+    precision: str = "auto"
     cpu_threads: int | None = None
     compile: bool = False
     batch_tokens: int | None = None
@@ -133,7 +133,7 @@ class Settings(BaseModel):
     cache_dir: Path = Path("outputs/serve/cache")
     cache_keep: int = Field(default=3, ge=1)
     device: str = "auto"
-    precision: str = "fp32"
+    precision: str = "auto"
     cpu_threads: int | None = Field(default=None, ge=1)  # None: every CPU this process may use
     compile: bool = False  # torch.compile (fp32/bf16/fp16): slower start, faster reading
     batch_tokens: int | None = Field(default=None, ge=1)  # None: by device

@@ -26,7 +26,7 @@ def test_defaults_serve_the_champion_of_the_registered_model():
     (slot,) = settings.models
     assert (slot.name, slot.alias, slot.bundle) == ("contract-ner", "champion", None)
     assert settings.tracking_uri == "sqlite:///mlflow.db"
-    assert settings.device == "auto" and settings.precision == "fp32"
+    assert settings.device == "auto" and settings.precision == "auto"
     assert settings.batch_tokens is None and settings.cpu_threads is None  # by device
     assert not settings.compile
     assert settings.kb is not None and settings.kb["organisations"].endswith("organisations.csv")
