@@ -224,9 +224,9 @@ class _Parser:
         if self.first_width is None:
             self.first_width = (len(fields), number)
         if len(fields) != layout.columns:
+            # Which field is the tag is unknown on such a line: report it, read nothing.
             self.problem(number, doc.id, self.width_message(len(fields)))
-            if max(layout.token, layout.tag) >= len(fields):
-                return
+            return
         tag = fields[layout.tag]
         self.tokens.append(fields[layout.token])
         self.tags.append(self.tag_strings.setdefault(tag, tag))
