@@ -112,7 +112,7 @@ class _ColumnStats:
 
     def _index(self, i: int, value: str, new_sentence: bool) -> None:
         expected = None if new_sentence else self.previous_index.get(i, -1) + 1
-        number = int(value) if value.isdigit() else -1
+        number = int(value) if value.isascii() and value.isdigit() else -1
         # An index counts 0 or 1, 2, 3... from the start of each sentence.
         if number < 0 or (number > 1 if expected is None else number != expected):
             self.not_index.add(i)
