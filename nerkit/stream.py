@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import collections
 import logging
+import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -162,18 +164,29 @@ class StreamEngine:
             raise ValueError(f"workers={workers} must be 1 or more")
         self.max_docs_in_flight = int(max_docs_in_flight)
         self.on_cuda = predictor.device.type == "cuda"
+        # Seconds spent in each stage (summed over workers) and waited by the driver:
+        # where the next bottleneck is (see bench/host.py).
+        self.times = dict.fromkeys(("prepare", "forward", "finish", "driver_wait"), 0.0)
+        self._times_lock = threading.Lock()
         document_encoder(predictor.tokenizer)  # made once here, not raced for by workers
 
     # --- stage 1: prepare -----------------------------------------------------------------
 
+    def _timed(self, stage: str, started: float) -> None:
+        with self._times_lock:
+            self.times[stage] += time.perf_counter() - started
+
     def prepare(self, chunk: _Chunk) -> _Chunk:
         """Tokenise, window, plan and assemble the batches of one chunk (a worker)."""
+        started = time.perf_counter()
         try:
             return self._prepare(chunk)
         except Exception as err:  # not one document's fault: the chunk fails, the stream goes on
             chunk.batch_error = err
             chunk.batches = []
             return chunk
+        finally:
+            self._timed("prepare", started)
 
     def _prepare(self, chunk: _Chunk) -> _Chunk:
         chunk.tokenized, chunk.errors = tokenize_each(self.predictor.tokenizer, chunk.texts)
@@ -218,6 +231,7 @@ class StreamEngine:
         import torch
 
         device = self.predictor.device
+        started = time.perf_counter()
         try:
             with torch.inference_mode():
                 for _members, tensors in chunk.batches:
@@ -231,6 +245,7 @@ class StreamEngine:
         except Exception as err:  # an out-of-memory error included: this chunk only
             chunk.batch_error = err
             chunk.outputs = []
+        self._timed("forward", started)
 
     def _probabilities(self, tensors: dict[str, Any]) -> Any:
         import torch
@@ -248,6 +263,13 @@ class StreamEngine:
 
     def finish(self, chunk: _Chunk) -> list[StreamResult]:
         """Stitch and decode each document of the chunk (a worker)."""
+        started = time.perf_counter()
+        try:
+            return self._finish(chunk)
+        finally:
+            self._timed("finish", started)
+
+    def _finish(self, chunk: _Chunk) -> list[StreamResult]:
         if chunk.ready is not None:
             chunk.ready.synchronize()
         if chunk.batch_error is not None:
@@ -338,7 +360,9 @@ class StreamEngine:
                     prepared.append(pool.submit(self.prepare, chunk))
                 if not prepared:
                     break
+                waited = time.perf_counter()
                 chunk = prepared.popleft().result()
+                self._timed("driver_wait", waited)
                 self.forward(chunk)
                 finishing.append((len(chunk.ids), pool.submit(self.finish, chunk)))
                 # Hand back whatever is done; wait for the oldest when too much is held.
@@ -347,7 +371,10 @@ class StreamEngine:
                 ):
                     count, future = finishing.popleft()
                     in_flight -= count
-                    yield from future.result()
+                    waited = time.perf_counter()
+                    done = future.result()
+                    self._timed("driver_wait", waited)
+                    yield from done
             while finishing:
                 yield from finishing.popleft()[1].result()
         finally:
