@@ -1,7 +1,15 @@
-"""``python -m evaluate``: score any model on any labelled data, whole documents."""
+"""``python -m evaluate``: score any model on any labelled data, whole documents.
+
+The model is read through the one output path (:mod:`nerkit.output`): the engine, then
+the post-processing chain its bundle records, exactly as ``python -m serve`` answers.
+``postprocess=<name>`` on the command line scores that chain instead (conf/postprocess).
+The report shows the served (post-processed) and the raw engine scores side by side, and
+``predictions.jsonl`` holds the served entities of every document.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -10,105 +18,51 @@ from omegaconf import DictConfig, OmegaConf
 
 from evaluate.report import write_report
 from nerkit import tracking
-from nerkit.data import load_eval_documents, resolve_path
-from nerkit.evaluation import evaluate_predictors, format_report, summary_metrics
+from nerkit.data import load_eval_documents
+from nerkit.evaluation import format_report, summary_metrics
+from nerkit.modelref import ResolvedBundle, resolve_bundle
 
 log = logging.getLogger("evaluate")
 
-
-def build_predictors(
-    model: Any,
-    tokenizer: Any,
-    meta: Any,
-    device: str = "auto",
-    precision: str = "fp32",
-    batch_tokens: int | None = None,
-    truncate_tokens: int = 512,
-    compile: bool = False,
-) -> tuple[Any, Any]:
-    """The windowed predictor as the bundle says, and the truncated-baseline predictor."""
-    from nerkit.models import model_max_tokens
-    from nerkit.predictor import Predictor
-    from nerkit.windows import WindowConfig
-
-    windowed = Predictor(
-        model,
-        tokenizer,
-        list(meta.tags),
-        WindowConfig(meta.max_length, meta.overlap),
-        aggregation=meta.aggregation,
-        device=device,
-        precision=precision,
-        batch_tokens=batch_tokens,
-        compile=compile,
-    )
-    truncated_length = min(truncate_tokens, model_max_tokens(model))
-    truncated = Predictor(
-        model,
-        tokenizer,
-        list(meta.tags),
-        WindowConfig(truncated_length, 0),
-        aggregation=meta.aggregation,
-        max_windows=1,
-        device=device,
-        precision=precision,
-        batch_tokens=batch_tokens,
-    )
-    return windowed, truncated
+CACHE_DIR = ".cache/models"
 
 
-def score_model(
-    model: Any,
-    tokenizer: Any,
-    meta: Any,
-    docs: list,
-    device: str = "auto",
-    precision: str = "fp32",
-    batch_tokens: int | None = None,
-    truncate_tokens: int = 512,
-    compare_pipeline: bool = True,
-    progress: bool = True,
-    compile: bool = False,
-) -> dict[str, Any]:
-    """Windowed, truncated and (optionally) HF-pipeline readings of ``docs``, scored."""
-    windowed, truncated = build_predictors(
-        model, tokenizer, meta, device, precision, batch_tokens, truncate_tokens, compile
-    )
-    return evaluate_predictors(
-        docs,
-        windowed,
-        truncated=truncated,
-        pipeline=(windowed.model, tokenizer) if compare_pipeline else None,
-        progress=progress,
-    )
+def resolve_model(uri: str, tracking_uri: str, cache_dir: str | Path = CACHE_DIR) -> ResolvedBundle:
+    """The verified local bundle behind a folder, ``runs:/...`` or ``models:/...`` URI."""
+    try:
+        return resolve_bundle(uri, tracking_uri, cache_dir)
+    except ValueError as err:
+        raise FileNotFoundError(str(err)) from err
 
 
-def resolve_model(uri: str, cache_dir: str | Path = ".cache/models") -> Path:
-    """A local bundle folder for a folder path, ``runs:/...`` or ``models:/name@alias``."""
-    if uri.startswith(("runs:/", "models:/", "mlflow-artifacts:/")):
-        return tracking.download_bundle(uri, cache_dir)
-    path = Path(resolve_path(uri) or uri)
-    if not path.exists():
-        raise FileNotFoundError(
-            f"model {uri!r} not found: give a bundle folder, runs:/<run id>/bundle "
-            "or models:/<name>@<alias>"
-        )
+def override_rules(cfg: DictConfig) -> list[Any] | None:
+    """The chain given on the command line (``postprocess=<name>``), or None."""
+    section = cfg.get("postprocess")
+    if section is None:
+        return None
+    rules = OmegaConf.to_container(section.rules, resolve=True)
+    return list(rules) if isinstance(rules, list) else []
+
+
+def write_predictions(outputs: list[dict[str, Any]], out_dir: str | Path) -> Path:
+    """``predictions.jsonl``: one line per document, ``{"id", "entities"}`` as served."""
+    path = Path(out_dir) / "predictions.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [json.dumps(o, ensure_ascii=False) for o in outputs]
+    path.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
     return path
 
 
 def run(cfg: DictConfig) -> dict[str, float]:
     """Score ``cfg.model`` on ``cfg.data`` (split ``cfg.split``); returns the summary figures."""
-    from nerkit.bundle import load_bundle
+    from nerkit.scoring import score_bundle
 
     if cfg.tracking.enabled and cfg.log_to_mlflow:
         tracking.configure(cfg.tracking.uri, cfg.tracking.experiment)
-    bundle_dir = resolve_model(str(cfg.model_uri))
+    found = resolve_model(str(cfg.model_uri), str(cfg.tracking.uri))
     docs = load_eval_documents(cfg.data, cfg.split)
-    model, tokenizer, meta = load_bundle(bundle_dir)
-    report = score_model(
-        model,
-        tokenizer,
-        meta,
+    report = score_bundle(
+        found.path,
         docs,
         device=cfg.device,
         precision=cfg.precision,
@@ -116,18 +70,25 @@ def run(cfg: DictConfig) -> dict[str, float]:
         truncate_tokens=cfg.truncate_tokens,
         compare_pipeline=cfg.compare_pipeline,
         compile=bool(cfg.compile),
+        rules=override_rules(cfg),
     )
-    report["model"] = str(cfg.model_uri)
+    report["model"] = {"uri": str(cfg.model_uri), "version": found.version, "sha256": found.sha256}
     report["data"] = OmegaConf.to_container(cfg.data, resolve=True)
-    paths = write_report(report, cfg.output_dir)
+    predictions = write_predictions(report.pop("outputs"), cfg.output_dir)
+    paths = [*write_report(report, cfg.output_dir), predictions]
     figures = summary_metrics(report)
     print(format_report(report))
-    print(f"\nreport: {paths[0]}")
+    print(f"\nreport: {paths[0]}\nserved entities: {predictions}")
     if cfg.tracking.enabled and cfg.log_to_mlflow:
         name = f"evaluate-{Path(str(cfg.model_uri)).name}"
         with tracking.run(cfg.tracking.uri, cfg.tracking.experiment, name) as run_id:
             tracking.log_params(
-                {"model": str(cfg.model_uri), "split": cfg.split, "data": report["data"]}
+                {
+                    "model": str(cfg.model_uri),
+                    "split": cfg.split,
+                    "data": report["data"],
+                    "postprocess_digest": report["postprocess"]["digest"],
+                }
             )
             tracking.log_metrics(figures)
             for path in paths:

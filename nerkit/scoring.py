@@ -1,9 +1,10 @@
 """Scoring a model through the output path, and telling a real difference from noise.
 
-:func:`score_model` is what ``python -m evaluate``, the end of ``python -m train`` and the
-registry gate call: the windowed reading through :class:`~nerkit.output.OutputPath`
-(engine, then the model's post-processing chain) beside the truncated baseline and,
-optionally, the Hugging Face pipeline.
+:func:`score_bundle` is what ``python -m evaluate``, the end of ``python -m train`` and
+the registry gate call: the bundle loaded as the service loads it and read through
+:class:`~nerkit.output.OutputPath` (engine, then the model's post-processing chain),
+beside the engine's raw entities, the truncated baseline and, optionally, the Hugging
+Face pipeline.
 
 :func:`paired_bootstrap` is the gate's noise test. Two models' served entities on the
 same test documents are reduced to per-document counts (true positives, predicted and
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,49 +32,35 @@ BOOTSTRAP_SEED = 13
 BOOTSTRAP_LEVEL = 0.95
 
 
-def build_predictors(
-    model: Any,
-    tokenizer: Any,
-    meta: Any,
+def truncated_predictor(
+    path: str | Path,
     device: str = "auto",
     precision: str = "fp32",
     batch_tokens: int | None = None,
     truncate_tokens: int = 512,
-    compile: bool = False,
-) -> tuple[Any, Any]:
-    """The windowed predictor as the bundle says, and the truncated-baseline predictor."""
+) -> Any:
+    """The truncated baseline: only the first ``truncate_tokens`` of each document."""
+    from nerkit.bundle import load_bundle
     from nerkit.models import model_max_tokens
     from nerkit.predictor import Predictor
     from nerkit.windows import WindowConfig
 
-    common = {"device": device, "precision": precision, "batch_tokens": batch_tokens}
-    windowed = Predictor(
+    model, tokenizer, meta = load_bundle(path)
+    return Predictor(
         model,
         tokenizer,
         list(meta.tags),
-        WindowConfig(meta.max_length, meta.overlap),
-        aggregation=meta.aggregation,
-        compile=compile,
-        **common,
-    )
-    windowed.meta = meta
-    truncated_length = min(truncate_tokens, model_max_tokens(model))
-    truncated = Predictor(
-        model,
-        tokenizer,
-        list(meta.tags),
-        WindowConfig(truncated_length, 0),
+        WindowConfig(min(truncate_tokens, model_max_tokens(model)), 0),
         aggregation=meta.aggregation,
         max_windows=1,
-        **common,
+        device=device,
+        precision=precision,
+        batch_tokens=batch_tokens,
     )
-    return windowed, truncated
 
 
-def score_model(
-    model: Any,
-    tokenizer: Any,
-    meta: Any,
+def score_bundle(
+    path: str | Path,
     docs: Sequence[Document],
     device: str = "auto",
     precision: str = "fp32",
@@ -82,27 +70,29 @@ def score_model(
     progress: bool = True,
     compile: bool = False,
     rules: Sequence[Any] | None = None,
-    configured: Sequence[Any] | None = None,
     baseline: bool = True,
 ) -> dict[str, Any]:
     """Served (post-processed), raw, truncated (``baseline``) and HF-pipeline readings.
 
-    The chain is ``rules`` when given (scoring another chain on purpose), else the one
-    ``meta`` records, else ``configured`` (:meth:`nerkit.output.OutputPath.for_predictor`).
+    The windowed reading loads the bundle exactly as the service does
+    (:meth:`nerkit.output.OutputPath.from_bundle`: same kernels, same chain), so its
+    figures are those of what users get. The chain is ``rules`` when given (scoring
+    another chain on purpose), else the one the bundle records. The baselines read their
+    own copy of the weights, as the Hugging Face pipeline would load them.
     """
+    from nerkit.bundle import load_bundle
     from nerkit.evaluation import evaluate_predictors
     from nerkit.output import OutputPath
 
-    windowed, truncated = build_predictors(
-        model, tokenizer, meta, device, precision, batch_tokens, truncate_tokens, compile
-    )
-    output = OutputPath.for_predictor(windowed, configured=configured, override=rules)
+    engine = {"device": device, "precision": precision, "batch_tokens": batch_tokens}
+    output = OutputPath.from_bundle(path, override=rules, compile=compile, **engine)
+    truncated = truncated_predictor(path, truncate_tokens=truncate_tokens, **engine) if baseline else None
+    pipeline = None
+    if compare_pipeline:
+        model, tokenizer, _ = load_bundle(path, device=str(output.predictor.device))
+        pipeline = (model, tokenizer)
     return evaluate_predictors(
-        list(docs),
-        output,
-        truncated=truncated if baseline else None,
-        pipeline=(windowed.model, tokenizer) if compare_pipeline else None,
-        progress=progress,
+        list(docs), output, truncated=truncated, pipeline=pipeline, progress=progress
     )
 
 

@@ -110,7 +110,7 @@ class EvaluateSettings:
     split: str = "test"
     output_dir: str = "outputs/evaluate"
     device: str = "auto"
-    precision: str = "fp32"
+    precision: str = "auto"
     batch_tokens: int | None = None  # None: by device (nerkit.predictor)
     compile: bool = False
     # None: each model's own chain (its bundle's); postprocess=<name>: score that chain.

@@ -70,11 +70,11 @@ def score_version(
     batch_tokens: int | None = None,
 ) -> Scored:
     """Fetch a version (SHA-256 checked) and score it on ``docs`` through the output path."""
-    from nerkit.bundle import load_bundle
+    from nerkit.bundle import read_bundle_meta
     from nerkit.documents import data_fingerprint
     from nerkit.evaluation import served_spans, summary_metrics
     from nerkit.modelref import BundleCache, BundleChecksumError, resolve_registered
-    from nerkit.scoring import score_model
+    from nerkit.scoring import score_bundle
 
     if not docs:
         raise RegistryError("no documents to re-score on: the test split is empty")
@@ -87,11 +87,9 @@ def score_version(
             f"{name} v{version} has no {TAG_SHA} tag: it was not registered by nerkit "
             "(python -m registry action=register), so its bundle cannot be verified"
         )
-    model, tokenizer, meta = load_bundle(found.path)
-    report = score_model(
-        model,
-        tokenizer,
-        meta,
+    meta = read_bundle_meta(found.path)
+    report = score_bundle(
+        found.path,
         docs,
         device=device,
         batch_tokens=batch_tokens,

@@ -32,13 +32,21 @@ from typing import Any
 import numpy as np
 
 from nerkit.documents import Entity
+from nerkit.devices import resolve_precision
 from nerkit.modelref import CACHE_MARKER_SUFFIX, SHA_TAG, BundleCache
 from nerkit.windows import TokenizedText, tokenize_documents
 from serve.settings import Settings, SlotSpec
 
 log = logging.getLogger("serve.models")
 
-__all__ = ["CACHE_MARKER_SUFFIX", "SHA_TAG", "BundleCache", "BundleRef", "LoadedModel"]
+__all__ = [
+    "CACHE_MARKER_SUFFIX",
+    "SHA_TAG",
+    "BundleCache",
+    "BundleRef",
+    "LoadedModel",
+    "resolve_precision",
+]
 
 
 class ReloadRejected(ValueError):
@@ -51,17 +59,6 @@ class LoadFailed(RuntimeError):
 
 class NotReady(RuntimeError):
     """No model (or not every model) is loaded yet."""
-
-
-def resolve_precision(precision: str, device: Any) -> str:
-    """``auto``: bf16 on CUDA devices that have it, else fp16 on CUDA, fp32 on CPU."""
-    if precision != "auto":
-        return precision
-    import torch
-
-    if torch.device(device).type == "cuda":
-        return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
-    return "fp32"
 
 
 def _now() -> str:

@@ -268,25 +268,41 @@ def save_trained_bundle(cfg: DictConfig, prep: Prepared, model: Any, path: Path)
         aggregation=str(cfg.trainer.aggregation),
         label_all_subtokens=bool(cfg.trainer.label_all_subtokens),
         base_model=str(cfg.model.name),
-        data_fingerprint=data_fingerprint(prep.splits["test"]),
+        train_fingerprint=data_fingerprint(prep.splits["train"]),
+        test_fingerprint=data_fingerprint(prep.splits["test"]),
+        postprocess=configured_rules(cfg),
     )
     save_bundle(path, model, prep.tokenizer, meta)
     return path
+
+
+def configured_rules(cfg: DictConfig) -> list[Any]:
+    """The post-processing rules in force (conf/postprocess), recorded in the bundle: the
+    test split is scored through them, and every consumer of the bundle runs them."""
+    section = cfg.get("postprocess")
+    rules = OmegaConf.to_container(section.rules, resolve=True) if section is not None else []
+    return list(rules) if isinstance(rules, list) else []
 
 
 def _log_inputs(cfg: DictConfig, prep: Prepared) -> None:
     tracking.log_params(OmegaConf.to_container(cfg, resolve=True))  # type: ignore[arg-type]
     for name, docs in prep.splits.items():
         tracking.log_dataset(docs, data_fingerprint(docs), f"{cfg.data.name}-{name}", name)
-    tracking.set_tags({"test_fingerprint": data_fingerprint(prep.splits["test"])})
+    tracking.set_tags(
+        {
+            "train_fingerprint": data_fingerprint(prep.splits["train"]),
+            "test_fingerprint": data_fingerprint(prep.splits["test"]),
+        }
+    )
 
 
 def run(cfg: DictConfig, callbacks: list[Any] | None = None) -> dict[str, float]:
-    """Train, score the test split as ``python -m evaluate`` does, record it; return figures."""
+    """Train, score the test split as ``python -m evaluate`` does (through the chain the
+    bundle records, nerkit.output), record it; return figures."""
     from transformers import set_seed
 
-    from evaluate.report import write_report
-    from evaluate.run import score_model
+    from nerkit.report import write_report
+    from nerkit.scoring import score_bundle
 
     set_seed(int(cfg.seed))
     started = time.perf_counter()
@@ -303,15 +319,15 @@ def run(cfg: DictConfig, callbacks: list[Any] | None = None) -> dict[str, float]
         if not main:
             return {}  # the other ranks helped train; rank 0 writes and scores the result
         bundle_dir = save_trained_bundle(cfg, prep, model, output_dir / "bundle")
-        report = score_model(
-            model,
-            prep.tokenizer,
-            _meta_of(bundle_dir),
+        # Scored as served: the bundle just written, loaded as serve loads it.
+        report = score_bundle(
+            bundle_dir,
             prep.splits["test"],
             device=str(model.device),
             batch_tokens=optional_int(cfg.trainer.eval_batch_tokens),
             compare_pipeline=False,
         )
+        report.pop("outputs")
         figures = summary_metrics(report, prefix="test_")
         record_evaluation(bundle_dir, {"test": figures, "fingerprint": _fp(prep)})
         paths = write_report(report, output_dir / "evaluation")
@@ -369,24 +385,17 @@ def register_or_keep(cfg: DictConfig, bundle_dir: Path, run_id: str) -> int | No
 
 
 def record_evaluation(bundle_dir: Path, evaluation: dict[str, Any]) -> None:
-    """Write the test figures into the bundle's nerkit.json (the registry gate reads them)."""
-    import json
-
-    from nerkit.bundle import META_FILE, read_bundle_meta
+    """Write the test figures into the bundle's nerkit.json (for people and the registry's
+    tags; the gate measures for itself)."""
+    from nerkit.bundle import read_bundle_meta, write_bundle_meta
 
     meta = read_bundle_meta(bundle_dir)
     meta.evaluation = evaluation
-    (bundle_dir / META_FILE).write_text(json.dumps(meta.to_dict(), indent=2))
+    write_bundle_meta(bundle_dir, meta)
 
 
 def _fp(prep: Prepared) -> str:
     return data_fingerprint(prep.splits["test"])
-
-
-def _meta_of(bundle_dir: Path) -> Any:
-    from nerkit.bundle import read_bundle_meta
-
-    return read_bundle_meta(bundle_dir)
 
 
 def _maybe_mlflow(cfg: DictConfig, main: bool = True) -> Any:

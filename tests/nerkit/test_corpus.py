@@ -238,10 +238,18 @@ def test_statistics_describe_the_corpus(corpus: list[Document]) -> None:
 def test_command_line_prints_statistics_and_writes_files(
     tmp_path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("nerkit.formats")
+    from nerkit.formats import load_documents
+
     assert (
         main(["--n-docs", "5", "--seed", "3", "--out", str(tmp_path), "--format", "doccano"]) == 0
     )
     printed = capsys.readouterr().out
     assert "documents" in printed and "tokens median" in printed
-    assert (tmp_path / "corpus.doccano.jsonl").is_file()
+    written = tmp_path / "corpus.doccano.jsonl"
+    assert written.is_file()
+    # The file holds the corpus the same seed generates: read back, it is the same documents.
+    read_back = load_documents(written)
+    expected = generate_corpus(n_docs=5, seed=3)
+    assert [(d.id, d.text, sorted(d.spans)) for d in read_back] == [
+        (d.id, d.text, sorted(d.spans)) for d in expected
+    ]

@@ -66,8 +66,33 @@ def test_train_writes_bundle_scores_and_records_in_mlflow(tmp_path, tiny_model_d
     bundle = tmp_path / "run" / "bundle"
     assert (bundle / "nerkit.json").is_file()
     assert (bundle / "model.safetensors").is_file()
-    assert 0.0 <= figures["test_f1"] <= 1.0
     assert "test_truncated_f1" in figures
+
+    # The bundle records the chain in force and which data it was trained and tested on.
+    from omegaconf import OmegaConf
+
+    from nerkit.bundle import read_bundle_meta
+    from nerkit.data import load_data
+    from nerkit.documents import data_fingerprint
+    from nerkit.metrics import score_documents
+    from nerkit.output import OutputPath
+
+    meta = read_bundle_meta(bundle)
+    assert meta.postprocess == OmegaConf.to_container(cfg.postprocess.rules, resolve=True)
+    assert meta.postprocess, "conf/postprocess/default.yaml holds rules"
+    splits = load_data(cfg.data)
+    assert meta.train_fingerprint == data_fingerprint(splits["train"])
+    assert meta.test_fingerprint == data_fingerprint(splits["test"])
+    assert meta.train_fingerprint != meta.test_fingerprint
+    # test_f1 is the score of what users get: the bundle read through the output path
+    # (engine, then its recorded chain); test_raw_f1 that of the engine alone.
+    test = splits["test"]
+    outputs = OutputPath.from_bundle(bundle, device="cpu").predict([d.text for d in test])
+    served = score_documents(test, [[e.as_span() for e in o.entities] for o in outputs])
+    raw = score_documents(test, [[e.as_span() for e in o.raw] for o in outputs])
+    assert figures["test_f1"] == pytest.approx(served["seqeval"]["micro"]["f1"])
+    assert figures["test_raw_f1"] == pytest.approx(raw["seqeval"]["micro"]["f1"])
+    assert meta.evaluation["test"]["test_f1"] == pytest.approx(figures["test_f1"])
 
     client = mlflow.MlflowClient(tracking_uri=cfg.tracking.uri)
     run = client.get_run(figures["mlflow_run"])
