@@ -1,6 +1,7 @@
 """Which columns of a CoNLL file hold the token and the tag, and what separates them.
 
-A first pass over the file (streamed, constant memory) decides:
+A look at the first SNIFFED_LINES token lines (enough for any real layout; later lines
+whose tag is malformed are named by the reader) decides:
 
 - **separator**: tabs when every token line has one (then a token may be a space, as in
   character-level data), else runs of spaces and tabs;
@@ -30,6 +31,8 @@ DOCSTART_FILLERS = frozenset({"-X-", "O", "-", "_"})
 # What separates columns and lines in a space-separated file.
 SEPARATORS = frozenset(" \t\n\r")
 SEPARATOR_CHOICES = ("auto", "tab", "space")
+# Token lines looked at to choose the layout: a full first pass doubled the reading time.
+SNIFFED_LINES = 100_000
 COLUMNS = re.compile(r"[ \t]+")
 _TAG = re.compile(r"O|[BIES]-\S+")
 
@@ -47,10 +50,18 @@ class Layout:
     token: int
     tag: int
     reason: str = ""
+    first_line: int = 0  # the first token line of this width, for messages
+
+    @property
+    def fields(self) -> tuple[int, int]:
+        """``(token column, tag column)``."""
+        return self.token, self.tag
 
     def split(self, line: str) -> list[str]:
         """The fields of a non-blank line (the token kept whole when it is only spaces)."""
         if not self.tabs:
+            if "\t" not in line and "  " not in line:  # the usual line: one space apart
+                return line.strip(" ").split(" ")
             return COLUMNS.split(line.strip(" \t"))
         fields = line.split("\t")
         return [
@@ -145,18 +156,22 @@ def sniff_layout(
             continue
         stats.add(fields, number, new_sentence)
         new_sentence = False
+        if stats.rows >= SNIFFED_LINES:
+            break
     return _choose(path, stats, tabs, token_column, tag_column)
 
 
 def _every_token_line_has_a_tab(path: Path) -> bool:
-    seen = False
+    seen = 0
     for _, line in lines_of(path):
         if is_blank(line) or line.startswith(("#", DOCSTART)):
             continue
         if "\t" not in line:
             return False
-        seen = True
-    return seen
+        seen += 1
+        if seen >= SNIFFED_LINES:
+            break
+    return seen > 0
 
 
 def _choose(
@@ -173,7 +188,7 @@ def _choose(
     tag, tag_reason = _tag_column(path, stats, tag_column)
     token, token_reason = _token_column(path, stats, token_column, tag)
     reason = f" ({tag_reason}; {token_reason})"
-    return Layout(tabs, width, token, tag, reason)
+    return Layout(tabs, width, token, tag, reason, stats.first_line)
 
 
 def _normalise(path: Path, name: str, value: int, width: int) -> int:
