@@ -1,70 +1,49 @@
 #!/usr/bin/env bash
-# Throughput of the engine on one CUDA GPU in bf16, for the bundled MiniLM and for a
-# bert-base-sized model (random weights, built from a config), at several batch token
-# budgets, beside the Hugging Face pipeline on the same GPU. Prints a short table.
+# The engine on one CUDA GPU, measured fairly, in one command (about 5 minutes):
 #
-#   bench/gpu.sh                       # on a GPU machine with the project's deps installed
-#   N_DOCS=16 BUDGETS=16384,65536 bench/gpu.sh
+#   1. bench.device: for MiniLM and a bert-base-sized model (random weights, built from a
+#      config), at several token budgets: the engine end to end (text to entities,
+#      predict_stream) against the forward passes alone on the same batches with inputs
+#      already on the GPU (the ceiling), the engine's fraction of it, and where the time
+#      went (prepare / forward / finish / driver waits).
+#   2. bench.throughput: the engine against the Hugging Face pipeline run as its expert
+#      users run it: the same dtype, a list of documents, batch_size 32, 64 and 128 (the
+#      fastest counts), stride for long documents, on the same GPU.
 #
-# Settings (environment): PYTHON, DEVICE (cuda), PRECISION (bf16), BUDGETS, N_DOCS,
-# REPEATS, ROUNDS, WINDOW, OVERLAP, COMPILE (1: also torch.compile; slower to start).
-# Each model is given at most 140 s, so the script ends within 5 minutes.
+#   bench/gpu.sh
+#   N_DOCS=60 BUDGETS=16384,65536 bench/gpu.sh
+#
+# Settings (environment): PYTHON, DEVICE (cuda), PRECISION (auto: bf16 where the GPU has
+# it, else fp16), BUDGETS, N_DOCS, ROUNDS, PIPELINE_BATCH_SIZES.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-.venv/bin/python}
 [ -x "$PYTHON" ] || PYTHON=python3
 DEVICE=${DEVICE:-cuda}
-PRECISION=${PRECISION:-bf16}
-BUDGETS=${BUDGETS:-8192,16384,32768,65536}
-N_DOCS=${N_DOCS:-32}
-REPEATS=${REPEATS:-2}
-ROUNDS=${ROUNDS:-1}
-WINDOW=${WINDOW:-256}
-OVERLAP=${OVERLAP:-32}
-# Nothing forks after tokenising here, so the tokenizer may use every core.
-export HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=true
-
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+PRECISION=${PRECISION:-auto}
+BUDGETS=${BUDGETS:-16384,32768,65536}
+N_DOCS=${N_DOCS:-120}
+ROUNDS=${ROUNDS:-2}
+PIPELINE_BATCH_SIZES=${PIPELINE_BATCH_SIZES:-32,64,128}
+export HF_HUB_OFFLINE=1
 
 "$PYTHON" -c "import torch, sys; sys.exit(0 if '$DEVICE' == 'cpu' or torch.cuda.is_available() else 'no CUDA device: run this on a GPU machine')"
+nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null || true
+echo "CPUs: $(nproc)"
 
+echo "=== engine end to end vs forward only ==="
+timeout 200 "$PYTHON" -m bench.device --device "$DEVICE" --precision "$PRECISION" \
+    --models minilm,bert-base --batch-tokens "$BUDGETS" --n-docs "$N_DOCS" --rounds "$ROUNDS" \
+    || echo "(bench.device did not finish: exit $?)"
+
+precision=$("$PYTHON" -c "from nerkit.devices import resolve_precision; print(resolve_precision('$PRECISION', '$DEVICE'))")
 for model in minilm bert-base; do
     extra=()
     [ "$model" = bert-base ] && extra=(--random-model bert-base)
-    echo "=== $model ==="
-    # In one process: GPU peak memory is reset per reading, and CUDA starts only once.
-    timeout 140 "$PYTHON" -m bench.throughput ${extra[@]+"${extra[@]}"} --in-process \
-        --device "$DEVICE" --precision "$PRECISION" --batch-tokens "$BUDGETS" \
-        --n-docs "$N_DOCS" --repeats "$REPEATS" --rounds "$ROUNDS" \
-        --window "$WINDOW" --overlap "$OVERLAP" ${COMPILE:+--compile} \
-        --json "$out/$model.json" || echo "($model did not finish: exit $?)"
+    echo "=== $model: engine vs Hugging Face pipeline, both in $precision ==="
+    timeout 100 "$PYTHON" -m bench.throughput ${extra[@]+"${extra[@]}"} --in-process \
+        --device "$DEVICE" --precision "$precision" --batch-tokens "${BUDGETS##*,}" \
+        --pipeline-batch-sizes "$PIPELINE_BATCH_SIZES" --n-docs 32 --rounds 1 \
+        || echo "($model did not finish: exit $?)"
 done
-
-"$PYTHON" - "$out" <<'EOF'
-import json, sys
-from pathlib import Path
-
-print()
-print(f"{'model':<30} {'batch tok':>9} {'wp/s':>10} {'fwd GFLOP/s':>11} {'of matmul':>9} "
-      f"{'GPU MiB':>8} {'x pipeline':>10}")
-for name in ("minilm", "bert-base"):
-    path = Path(sys.argv[1]) / f"{name}.json"
-    if not path.is_file():
-        continue
-    run = json.loads(path.read_text())
-    rate = run["matmul_gflops"].get("bf16") or run["matmul_gflops"]["fp32"]
-    for r in run["readings"]:
-        gflops = r.get("forward_gflops")
-        ratio = r.get("vs_pipeline")
-        print(
-            f"{run['model'][:30]:<30} {r['batch_tokens'] or 'HF fp32':>9} "
-            f"{r['word_pieces_per_second']:>10.0f} "
-            f"{(f'{gflops:.0f}' if gflops else '-'):>11} "
-            f"{(f'{gflops / rate:.0%}' if gflops else '-'):>9} "
-            f"{r['extra'].get('peak_gpu_mib', 0):>8.0f} "
-            f"{(f'{ratio:.2f}x' if ratio else '-'):>10}"
-        )
-    print(f"{'':<30} matmul: " + ", ".join(f"{k} {v:.0f} GFLOP/s" for k, v in run["matmul_gflops"].items()))
-EOF

@@ -2,6 +2,7 @@
 
     python -m bench.host                          # built-in contracts, 1..all CPUs
     python -m bench.host --baseline-ref b294dc3   # also the real model, before vs after
+    python -m bench.host --memory 1000,20000      # also peak memory of predict_stream
 
 1. **Bare tokenizer**: the fast tokenizer's Rust backend alone (``encode_batch``, no
    truncation) on the same texts, split over 1..N threads: the floor of the host cost.
@@ -181,6 +182,44 @@ def compare_engines(ref: str, n_docs: int, rounds: int) -> None:
         raise SystemExit("the engines disagree on entities")
 
 
+MEMORY_SCRIPT = """
+import resource, sys
+from bench.host import TAGS, zero_cost_model
+from nerkit.corpus import generate_corpus
+from nerkit.models import BUNDLED_MINILM, load_tokenizer
+from nerkit.predictor import Predictor
+n_docs, chars = int(sys.argv[1]), int(sys.argv[2])
+passages = [d.text[i : i + chars] for d in generate_corpus(12, seed=13)
+            for i in range(0, len(d.text) - chars, chars)]
+tokenizer = load_tokenizer(BUNDLED_MINILM)
+predictor = Predictor(zero_cost_model(len(TAGS), tokenizer.vocab_size), tokenizer, TAGS,
+                      device="cpu")
+documents = ((i, passages[i % len(passages)]) for i in range(n_docs))  # never all in memory
+read = sum(1 for r in predictor.predict_stream(documents) if r.ok)
+assert read == n_docs, read
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def peak_rss_mib(n_docs: int, chars: int) -> float:
+    """Peak RSS of a fresh process that streams ``n_docs`` passages (zero-cost model)."""
+    done = subprocess.run(
+        [sys.executable, "-c", MEMORY_SCRIPT, str(n_docs), str(chars)],
+        env={**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def memory_table(counts: Sequence[int], chars: int) -> None:
+    print(f"\nPeak RSS of predict_stream, passages of {chars:,} characters (zero-cost model):")
+    peaks = [peak_rss_mib(n, chars) for n in counts]
+    for n, peak in zip(counts, peaks, strict=True):
+        print(f"  {n:>7,} documents   {peak:>8,.0f} MiB   {peak / peaks[0]:.2f}x")
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-docs", type=int, default=60, help="built-in contracts to read")
@@ -189,6 +228,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--baseline-ref", default=None, help="git revision to compare against")
     parser.add_argument("--engine-docs", type=int, default=6, help="documents for the real model")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    parser.add_argument(
+        "--memory",
+        default=None,
+        help="document counts for the peak-memory table, e.g. 1000,20000 (a process each)",
+    )
+    parser.add_argument("--memory-chars", type=int, default=2000, help="characters per document")
     return parser.parse_args(argv)
 
 
@@ -223,6 +268,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"\nword-pieces: {rows[0]['tokens']:,}; entities: {rows[0]['entities']:,}")
     if args.baseline_ref:
         compare_engines(args.baseline_ref, args.engine_docs, args.rounds)
+    if args.memory:
+        memory_table([int(n) for n in args.memory.split(",")], args.memory_chars)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
 
