@@ -5,11 +5,12 @@
 
 Both read the same long documents with the same weights, the same window length and the
 same overlap (the pipeline as ``pipeline("token-classification",
-aggregation_strategy="first", stride=overlap)``). For each reading it prints word-pieces
-per second, documents per second, the peak resident memory while it ran, exact-span F1
-against the gold spans (meaningful only for a trained model) and the ratio to the
-pipeline. It also measures the machine's matmul rate and prints the engine's achieved
-forward GFLOP/s as a fraction of it.
+aggregation_strategy="first", stride=overlap)``, with ``batch_size`` and at every precision
+the engine reads in: see :mod:`bench.fair`, which also prints the fair ratios). For each
+reading it prints word-pieces per second, documents per second, the peak resident memory
+while it ran, exact-span F1 against the gold spans (meaningful only for a trained model)
+and the ratio to the pipeline's fp32 reading. It also measures the machine's matmul rate
+and prints the engine's achieved forward GFLOP/s as a fraction of it.
 
 The model is a bundle folder (``--model``), a randomly initialised bert-base-sized model
 (``--random-model bert-base``) or, by default, the bundled MiniLM with a random head. The
@@ -388,8 +389,9 @@ def run_engine(
         documents=len(docs),
         peak_rss_mib=memory.peak / 2**20,
         f1=exact_f1(docs, [[e.as_span() for e in p.entities] for p in predictions]),
-        forward_seconds=forward_seconds,
-        forward_gflops=flops / forward_seconds / 1e9,
+        # None when the engine's forward passes bypass Predictor._forward (not timed then).
+        forward_seconds=forward_seconds if forward_seconds > 0 else None,
+        forward_gflops=flops / forward_seconds / 1e9 if forward_seconds > 0 else None,
         extra={
             "windows": len(lengths),
             "gflops_end_to_end": flops / seconds / 1e9,
@@ -410,55 +412,15 @@ def window_lengths(predictor: Any, texts: Sequence[str]) -> list[int]:
     return out
 
 
-def run_pipeline(
-    mut: ModelUnderTest, docs: Sequence[Document], args: argparse.Namespace
-) -> Reading:
-    from transformers import pipeline
-
-    from nerkit.devices import resolve_device
-    from nerkit.windows import tokenize_documents
-
-    tokenizer = mut.tokenizer
-    saved = tokenizer.model_max_length
-    tokenizer.model_max_length = args.window  # the pipeline's window length
-    device = resolve_device(args.device)
-    model = mut.model.to(device)
-    try:
-        pipe = pipeline(
-            "token-classification",
-            model=model,
-            tokenizer=tokenizer,
-            aggregation_strategy="first",
-            stride=args.overlap,
-            device=device,
-        )
-        pipe(docs[0].text[:4000])  # warm-up, not timed (it reads one window at a time)
-        reset_gpu_peak(device)
-        seconds = math.inf
-        with PeakRSS() as memory:
-            for _ in range(args.repeats):
-                started = time.perf_counter()
-                found = [pipe(d.text) for d in docs]
-                seconds = min(seconds, time.perf_counter() - started)
-    finally:
-        tokenizer.model_max_length = saved
-    spans = [
-        [Span(int(e["start"]), int(e["end"]), str(e["entity_group"])) for e in f] for f in found
-    ]
-    return Reading(
-        reader="HF pipeline",
-        precision="fp32",
-        batch_tokens=None,
-        seconds=seconds,
-        word_pieces=sum(len(t) for t in tokenize_documents(tokenizer, [d.text for d in docs])),
-        documents=len(docs),
-        peak_rss_mib=memory.peak / 2**20,
-        f1=exact_f1(docs, spans),
-        extra=gpu_peak(device),
-    )
-
-
 # --- report ------------------------------------------------------------------------------
+
+
+def _budget(r: Reading) -> str:
+    """Tokens per batch of an engine reading; ``bs N`` (its batch_size) for the pipeline."""
+    if r.batch_tokens:
+        return str(r.batch_tokens)
+    size = r.extra.get("batch_size")
+    return f"bs {size}" if size else "-"
 
 
 def format_table(readings: Sequence[Reading], baseline: Reading | None, rates: dict) -> str:
@@ -478,7 +440,7 @@ def format_table(readings: Sequence[Reading], baseline: Reading | None, rates: d
         fraction = f"{r.forward_gflops / rate:.0%}" if r.forward_gflops and rate else "-"
         gflops = f"{r.forward_gflops:.1f}" if r.forward_gflops else "-"
         lines.append(
-            f"{r.reader:<14} {r.precision:<12} {r.batch_tokens or '-':>9} "
+            f"{r.reader:<14} {r.precision:<12} {_budget(r):>9} "
             f"{r.word_pieces_per_second:>9.0f} {r.documents_per_second:>7.3f} "
             f"{r.peak_rss_mib:>12.0f} {r.f1:>8.3f} {ratio:>10} {gflops:>11} {fraction:>9}"
         )
@@ -526,6 +488,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--no-pipeline", action="store_true", help="skip the HF pipeline")
     parser.add_argument(
+        "--pipeline-batch-sizes",
+        default="1,4,8,16",
+        help="comma-separated batch_size values for the pipeline; the fastest counts",
+    )
+    parser.add_argument(
         "--compile",
         action="store_true",
         help="also read with torch.compile (fp32/bf16/fp16; compiling is not timed)",
@@ -561,9 +528,12 @@ def model_description(args: argparse.Namespace) -> str:
 
 
 def reading_specs(args: argparse.Namespace, precisions: Sequence[str]) -> list[str]:
-    """``pipeline`` and ``engine:<precision>:<batch tokens>[:compile]`` for every reading."""
+    """``pipeline:<precision>:<batch size>`` and ``engine:<precision>:<batch tokens>[:compile]``
+    for every reading: the pipeline at every precision the engine reads in."""
+    from bench.fair import pipeline_specs
+
     budgets = [int(b) for b in args.batch_tokens.split(",") if b.strip()]
-    specs = [] if args.no_pipeline else ["pipeline"]
+    specs = [] if args.no_pipeline else pipeline_specs(args, precisions)
     specs += [f"engine:{p}:{b}" for p in precisions for b in budgets]
     if args.compile:
         specs += [f"engine:{p}:{b}:compile" for p in precisions if p != "int8" for b in budgets]
@@ -603,8 +573,11 @@ def run_reading(args: argparse.Namespace, spec: str) -> Reading:
     labels = sorted({s.label for d in docs for s in d.spans}) or DEFAULT_LABELS
     mut = load_model_under_test(args, labels)
     rates = matmul_rates(args, resolve_device(args.device))
-    if spec == "pipeline":
-        reading = run_pipeline(mut, docs, args)
+    if spec.startswith("pipeline:"):
+        from bench.fair import run_pipeline
+
+        _, precision, batch_size = spec.split(":")
+        reading = run_pipeline(mut, docs, args, precision, int(batch_size))
     else:
         _, precision, budget, *options = spec.split(":")
         reading = run_engine(mut, docs, args, precision, int(budget), "compile" in options)
@@ -641,6 +614,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     precisions = []
     for precision in (p.strip() for p in args.precision.split(",") if p.strip()):
+        if precision == "auto":
+            from nerkit.devices import resolve_precision
+
+            precision = resolve_precision("auto", device)
+            print(f"precision auto on {device}: {precision}")
+            if precision in precisions:
+                continue
         try:
             check_precision(precision, device)
             precisions.append(precision)
@@ -670,10 +650,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  round {round_number} {spec}: {reading.seconds:.1f} s ({took:.0f} s in all)")
     print(f"load average after: {load_average()}")
     readings = list(fastest.values())
-    baseline = next((r for r in readings if r.reader == "HF pipeline"), None)
+    from bench.fair import best_by_precision, fair_table
+
+    # The "x pipeline" column divides by the pipeline's best fp32 reading; the fair ratios
+    # (same precision, and best / best) are in the table after it.
+    baseline = best_by_precision(readings, "HF pipeline").get("fp32")
     print("matmul rate, best seen during the run: " + format_rates(rates))
     print()
     print(format_table(readings, baseline, rates))
+    print()
+    print(fair_table(readings))
     if args.json:
         payload = {
             "model": model_description(args),

@@ -84,9 +84,15 @@ def score_bundle(
     from nerkit.evaluation import evaluate_predictors
     from nerkit.output import OutputPath
 
-    engine = {"device": device, "precision": precision, "batch_tokens": batch_tokens}
+    engine: dict[str, Any] = {
+        "device": device,
+        "precision": precision,
+        "batch_tokens": batch_tokens,
+    }
     output = OutputPath.from_bundle(path, override=rules, compile=compile, **engine)
-    truncated = truncated_predictor(path, truncate_tokens=truncate_tokens, **engine) if baseline else None
+    truncated = (
+        truncated_predictor(path, truncate_tokens=truncate_tokens, **engine) if baseline else None
+    )
     pipeline = None
     if compare_pipeline:
         model, tokenizer, _ = load_bundle(path, device=str(output.predictor.device))

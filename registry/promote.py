@@ -139,7 +139,11 @@ def _record_figures(client: Any, name: str, scored: Scored) -> None:
         name, scored.version, figures_tag(figures.fingerprint), figures.to_json()
     )
     log.info(
-        "re-scored %s v%s on %s: F1 %.4f", name, scored.version, figures.fingerprint[:16], figures.f1
+        "re-scored %s v%s on %s: F1 %.4f",
+        name,
+        scored.version,
+        figures.fingerprint[:16],
+        figures.f1,
     )
 
 

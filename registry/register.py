@@ -297,5 +297,9 @@ def record_chain(bundle: Path, postprocess: Sequence[Any] | None) -> Any:
     if meta.postprocess is None and postprocess is not None:
         meta.postprocess = list(postprocess)
         write_bundle_meta(bundle, meta)
-        log.info("%s: recorded the post-processing chain in force (%d rules)", bundle, len(meta.postprocess))
+        log.info(
+            "%s: recorded the post-processing chain in force (%d rules)",
+            bundle,
+            len(meta.postprocess),
+        )
     return meta

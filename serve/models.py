@@ -9,10 +9,11 @@ anything fails on the way, the old model keeps serving and the reason is reporte
 
 Registry versions are resolved, downloaded and checked by the one resolver every stage
 uses (:func:`nerkit.modelref.resolve_registered`) into its cache, one folder per model and
-version (``<cache_dir>/<model>/<version>/``, complete once ``<version>.json`` recording
-its SHA-256 is written beside it). Each model runs the post-processing chain its bundle
-records (``serve.postprocess`` for bundles that record none). At start-up, when the registry cannot be reached, the newest cached version of the
-model is served and ``/v1/model`` says so (``source: cache`` and a note).
+version (``<cache_dir>/<model>/<version>/``, complete once ``<version>.json`` recording its
+SHA-256 is written beside it). Each model runs the post-processing chain its bundle
+records (``serve.postprocess`` for bundles that record none). At start-up, when the
+registry cannot be reached, the newest cached version of the model is served and
+``/v1/model`` says so (``source: cache`` and a note).
 """
 
 from __future__ import annotations
@@ -24,15 +25,15 @@ import dataclasses
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from nerkit.documents import Entity
 from nerkit.devices import resolve_precision
+from nerkit.documents import Entity
 from nerkit.modelref import CACHE_MARKER_SUFFIX, SHA_TAG, BundleCache
 from nerkit.windows import TokenizedText, tokenize_documents
 from serve.settings import Settings, SlotSpec
@@ -460,7 +461,9 @@ class ModelManager:
             try:
                 chain = model_chain(predictor, self.settings)
             except Exception as err:
-                return self._failed(slot, outcome, f"building the post-processing chain of {where}", err)
+                return self._failed(
+                    slot, outcome, f"building the post-processing chain of {where}", err
+                )
             slot.current = LoadedModel(slot.spec, ref, predictor, chain)  # the swap
             slot.error = None
             self._publish(slot)

@@ -34,8 +34,7 @@ TEXTS = {
 
 def entity_keys(entities: list[dict]) -> list[tuple]:
     return [
-        (e["label"], e["start"], e["end"], e["text"], round(float(e["score"]), 4))
-        for e in entities
+        (e["label"], e["start"], e["end"], e["text"], round(float(e["score"]), 4)) for e in entities
     ]
 
 

@@ -28,8 +28,10 @@ def meta(contract_tags):
         max_length=64,
         overlap=16,
         aggregation="average",
-        data_fingerprint="abc123",
+        train_fingerprint="abc123",
+        test_fingerprint="def456",
         evaluation={"f1": 0.5},
+        postprocess=[{"_target_": "nerkit.postprocess.MergeAdjacent", "max_gap_chars": 2}],
     )
 
 
@@ -126,3 +128,15 @@ def test_sha256_is_stable_and_sees_every_file(tmp_path, bundle_dir):
     assert bundle_sha256(copy) == first
     (copy / "extra.txt").write_text("x")
     assert bundle_sha256(copy) != first
+
+
+def test_an_older_bundles_data_fingerprint_is_read_as_its_test_fingerprint(contract_tags):
+    # Bundles written before train and test fingerprints were told apart held the test
+    # split's fingerprint under data_fingerprint, and no chain.
+    old = BundleMeta.from_dict({"tags": contract_tags, "data_fingerprint": "abc"})
+    assert (old.test_fingerprint, old.train_fingerprint, old.postprocess) == ("abc", "", None)
+
+
+def test_the_recorded_chain_must_be_a_list_of_rules(contract_tags):
+    with pytest.raises(ValueError, match="postprocess must be a list"):
+        BundleMeta(tags=contract_tags, postprocess={"_target_": "x"})  # type: ignore[arg-type]

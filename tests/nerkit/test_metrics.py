@@ -82,7 +82,10 @@ def test_a_spurious_overlapping_entity_costs_the_word_view_its_match(doc: Docume
     # Exact spans: ACME still matches; 1 right of 4 predicted.
     precision, recall, f1 = _prf(tp=1, n_pred=4, n_gold=5)
     exact = scores["exact"]["micro"]
-    assert (exact["precision"], exact["recall"]) == (pytest.approx(precision), pytest.approx(recall))
+    assert (exact["precision"], exact["recall"]) == (
+        pytest.approx(precision),
+        pytest.approx(recall),
+    )
     assert exact["f1"] == pytest.approx(f1)
     # Words: the shorter "Acme" sorts first and tags the first word, so the gold ORG is
     # read as two ORG entities ("Acme", "Holdings Inc.") and neither matches: nothing right.

@@ -46,9 +46,7 @@ def gate_documents(copies: int = 3) -> list[Document]:
 
 def pins(labels: tuple[str, ...] = LABELS, docs: range = range(len(VALUES))) -> list[list[str]]:
     """``[label, fragment]`` pairs: the gold entities of ``labels`` in documents ``docs``."""
-    return [
-        [label, VALUES[i][LABELS.index(label)]] for i in docs for label in labels
-    ]
+    return [[label, VALUES[i][LABELS.index(label)]] for i in docs for label in labels]
 
 
 def chain(found: list[list[str]]) -> list[dict]:

@@ -121,7 +121,9 @@ def _doc_file(tmp_path: Path) -> Path:
     """The gate documents as a doccano JSONL file (for data=files on the command line)."""
     path = tmp_path / "gate.jsonl"
     lines = [
-        json.dumps({"id": d.id, "text": d.text, "label": [[s.start, s.end, s.label] for s in d.spans]})
+        json.dumps(
+            {"id": d.id, "text": d.text, "label": [[s.start, s.end, s.label] for s in d.spans]}
+        )
         for d in gate_documents()
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -265,7 +267,9 @@ def test_the_gate_trusts_no_claim_and_refuses_noise(store, make_bundle, tmp_path
         assert measured.source == "rescored"
 
     # Better only by noise: one more entity, in one of six documents.
-    noisy = chain(pins(tuple(label for label in LABELS if label != "PERSON")) + pins(("PERSON",), range(1)))
+    noisy = chain(
+        pins(tuple(label for label in LABELS if label != "PERSON")) + pins(("PERSON",), range(1))
+    )
     _register(store, make_bundle(0.9, GOOD_TYPES, rules=noisy))
     with pytest.raises(PromotionRefused, match="interval") as noise:
         promote(store.uri, MODEL_NAME, docs=docs, device="cpu")
