@@ -31,7 +31,7 @@ import collections
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,7 +84,9 @@ class _Chunk:
     ranges: list[np.ndarray] = field(default_factory=list)
     batches: list[tuple[np.ndarray, dict[str, Any]]] = field(default_factory=list)
     lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    outputs: list[Any] = field(default_factory=list)  # per batch: probabilities (rows, len, T)
+    doc_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # per batch read: (window indices, probabilities (rows, length, tags))
+    outputs: list[tuple[np.ndarray, Any]] = field(default_factory=list)
     ready: Any = None  # a CUDA event recorded after the last copy back, else None
     batch_error: BaseException | None = None
 
@@ -200,7 +202,7 @@ class StreamEngine:
             document_windows(len(t), p.window, n_special, p.max_windows) for t in chunk.tokenized
         ]
         counts = [len(r) for r in chunk.ranges]
-        doc_of = np.repeat(np.arange(len(counts)), counts)
+        chunk.doc_of = doc_of = np.repeat(np.arange(len(counts)), counts)
         flat = np.concatenate(chunk.ranges) if counts else np.zeros((0, 2), dtype=np.int64)
         chunk.lengths = flat[:, 1] - flat[:, 0]
         plan = plan_batches(
@@ -226,19 +228,28 @@ class StreamEngine:
 
     # --- stage 2: forward (the calling thread only) ----------------------------------------
 
-    def forward(self, chunk: _Chunk) -> None:
-        """Run every batch of the chunk on the model; results land in ``chunk.outputs``."""
+    def forward(self, chunk: _Chunk, alive: Callable[[int], bool] | None = None) -> None:
+        """Run every batch of the chunk on the model; results land in ``chunk.outputs``.
+
+        ``alive(document index)`` is asked before each batch: the windows of documents no
+        longer wanted are left out, and a batch left empty is not run.
+        """
         import torch
 
         device = self.predictor.device
         started = time.perf_counter()
         try:
             with torch.inference_mode():
-                for _members, tensors in chunk.batches:
+                for members, tensors in chunk.batches:
+                    kept, rows = self._wanted(chunk, members, alive)
+                    if len(kept) == 0:
+                        continue
+                    if rows is not None:  # rows keep their own padding: same numbers
+                        tensors = {k: v[rows] for k, v in tensors.items()}
                     on_device = {
                         k: v.to(device, non_blocking=self.on_cuda) for k, v in tensors.items()
                     }
-                    chunk.outputs.append(self._probabilities(on_device))
+                    chunk.outputs.append((kept, self._probabilities(on_device)))
                 if self.on_cuda:
                     chunk.ready = torch.cuda.Event()
                     chunk.ready.record()
@@ -246,6 +257,21 @@ class StreamEngine:
             chunk.batch_error = err
             chunk.outputs = []
         self._timed("forward", started)
+
+    @staticmethod
+    def _wanted(
+        chunk: _Chunk, members: np.ndarray, alive: Callable[[int], bool] | None
+    ) -> tuple[np.ndarray, Any]:
+        """The batch's windows still wanted, and the rows to keep (None: all of them)."""
+        if alive is None:
+            return members, None
+        docs = chunk.doc_of[members].tolist()
+        keep = np.fromiter((alive(d) for d in docs), dtype=bool, count=len(docs))
+        if keep.all():
+            return members, None
+        import torch
+
+        return members[keep], torch.from_numpy(np.flatnonzero(keep))
 
     def _probabilities(self, tensors: dict[str, Any]) -> Any:
         import torch
@@ -286,7 +312,7 @@ class StreamEngine:
         """Each document's per-window probabilities, special tokens cut off."""
         n_prefix = len(self.predictor.special.prefix)
         flat: list[np.ndarray | None] = [None] * len(chunk.lengths)
-        for (members, _tensors), probs in zip(chunk.batches, chunk.outputs, strict=True):
+        for members, probs in chunk.outputs:
             array = probs.numpy()
             for row, k in enumerate(members.tolist()):
                 flat[k] = array[row, n_prefix : n_prefix + chunk.lengths[k]]
@@ -311,29 +337,35 @@ class StreamEngine:
             doc_id, text, DocumentPrediction(entities, reading.tokens, reading.windows)
         )
 
-    def read_tokenized(self, tokenized: Sequence[TokenizedText]) -> list[TokenProbabilities]:
+    def read_tokenized(
+        self, tokenized: Sequence[TokenizedText], alive: Callable[[int], bool] | None = None
+    ) -> list[TokenProbabilities | None]:
         """Stitched readings of already tokenised documents, on the calling thread.
 
         The service tokenises each request before admitting it (its cost decides the
         admission) and decodes in the request's own thread; its model worker calls this
         for the documents of one dynamic batch: the same windows, batches, forward pass
-        and stitching as :meth:`run`. A failed forward pass raises.
+        and stitching as :meth:`run`. ``alive(i)`` is asked before every forward pass:
+        once document ``i`` is no longer wanted (its client left, its deadline passed),
+        its remaining windows are dropped and its reading is None. A failed forward pass
+        raises.
         """
         chunk = _Chunk(list(range(len(tokenized))), [""] * len(tokenized))
         chunk.tokenized = list(tokenized)
         chunk.errors = [None] * len(tokenized)
-        self.forward(self._plan(chunk))
+        self.forward(self._plan(chunk), alive)
         if chunk.ready is not None:
             chunk.ready.synchronize()
         if chunk.batch_error is not None:
             raise chunk.batch_error
         n_tags = len(self.predictor.scheme.tags)
-        return [
-            stitched_reading(tok, ranges, probs, n_tags)
-            for tok, ranges, probs in zip(
-                chunk.tokenized, chunk.ranges, self._window_probs(chunk), strict=True
-            )
-        ]
+        readings: list[TokenProbabilities | None] = []
+        for i, probs in enumerate(self._window_probs(chunk)):
+            if alive is not None and not alive(i):
+                readings.append(None)
+                continue
+            readings.append(stitched_reading(chunk.tokenized[i], chunk.ranges[i], probs, n_tags))
+        return readings
 
     # --- the driver ------------------------------------------------------------------------
 

@@ -174,7 +174,11 @@ class Service:
         self.settings = settings
         self.metrics = metrics
         self.batcher = Batcher(
-            settings.batch_tokens, settings.max_wait_ms, settings.max_queue_windows, metrics
+            settings.batch_tokens,
+            settings.max_wait_ms,
+            settings.max_queue_windows,
+            metrics,
+            request_timeout_s=settings.request_timeout_s,
         )
         self.models = ModelManager(settings, loader, self.batcher, metrics)
         # Built now, so a bad rule fails when the app is created, not on the first request.

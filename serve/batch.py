@@ -22,12 +22,10 @@ reported before any document is read.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -433,84 +431,27 @@ class ErrorLog:
 # --- the model -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ModelRef:
-    """The bundle folder read, and the name and version reported in ``meta``."""
-
-    path: Path
-    name: str
-    version: str
-
-
-def parse_models_uri(uri: str) -> tuple[str, str | None, str | None]:
-    """``models:/name@alias`` -> (name, alias, None); ``models:/name/3`` -> (name, None, "3")."""
-    rest = uri[len("models:/") :].strip("/")
-    if "@" in rest:
-        name, _, alias = rest.rpartition("@")
-        if name and alias and "/" not in name:
-            return name, alias, None
-    else:
-        name, _, version = rest.rpartition("/")
-        if name and version.isdigit() and "/" not in name:
-            return name, None, version
-    raise BatchError(f"model {uri!r}: expected models:/<name>@<alias> or models:/<name>/<version>")
-
-
-@contextlib.contextmanager
-def resolved_model(
-    uri: str, tracking_uri: str, default_name: str, cache_dir: str | Path
-) -> Iterator[ModelRef]:
-    """The bundle behind ``uri``: a folder as is; ``runs:/`` and ``models:/`` downloaded
-    into a temporary folder under ``cache_dir`` (removed on exit).
-
-    A registry alias is resolved to its version first, and that version is downloaded, so
-    the version reported is the one read even when the alias moves meanwhile.
-    """
+def resolved_model(uri: str, tracking_uri: str, default_name: str, cache_dir: str) -> Any:
+    """The verified local bundle behind ``uri`` (:func:`nerkit.modelref.resolve_bundle`:
+    a folder as is, ``runs:/`` and ``models:/`` downloaded into ``cache_dir`` and checked
+    against the registered SHA-256); every failure is a BatchError saying what to fix."""
     from nerkit import tracking
-    from nerkit.bundle import bundle_sha256
-    from nerkit.data import resolve_path
+    from nerkit.modelref import BundleChecksumError, resolve_bundle
 
-    if uri.startswith("models:/"):
-        from serve.models import SHA_TAG
-
-        name, alias, version = parse_models_uri(uri)
-        Path(cache_dir).mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=cache_dir, prefix="batch-") as tmp:
-            try:
-                found = tracking.registered_version(
-                    tracking_uri, name, alias=alias, version=version
-                )
-                path = tracking.download_registered_bundle(tracking_uri, name, found.version, tmp)
-            except (tracking.ModelVersionNotFound, tracking.RegistryUnavailable) as err:
-                raise BatchError(str(err)) from None
-            expected = found.tags.get(SHA_TAG)
-            if expected and bundle_sha256(path) != expected:
-                raise BatchError(
-                    f"models:/{name}/{found.version}: the downloaded bundle does not hash to "
-                    f"{expected[:16]}... as registered; the stored artifacts are damaged"
-                )
-            yield ModelRef(path, name, found.version)
-        return
-    if uri.startswith(("runs:/", "mlflow-artifacts:/")):
-        import mlflow
-
-        mlflow.set_tracking_uri(tracking_uri)
-        mlflow.set_registry_uri(tracking_uri)
-        Path(cache_dir).mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=cache_dir, prefix="batch-") as tmp:
-            try:
-                path = tracking.download_bundle(uri, tmp)
-            except Exception as err:
-                raise BatchError(f"model {uri!r} could not be downloaded: {err}") from None
-            yield ModelRef(path, default_name, f"sha256:{bundle_sha256(path)[:12]}")
-        return
-    folder = Path(resolve_path(uri) or uri)
-    if not (folder / "nerkit.json").is_file():
+    try:
+        return resolve_bundle(uri, tracking_uri, cache_dir, default_name)
+    except ValueError as err:
         raise BatchError(
-            f"model {uri!r} is not a bundle folder (no nerkit.json there): give a bundle "
-            "folder, runs:/<run id>/bundle, models:/<name>@<alias> or models:/<name>/<version>"
-        )
-    yield ModelRef(folder, default_name, f"sha256:{bundle_sha256(folder)[:12]}")
+            f"model {uri!r}: {err}; give a bundle folder, runs:/<run id>/bundle, "
+            "models:/<name>@<alias> or models:/<name>/<version>"
+        ) from None
+    except (
+        tracking.ModelVersionNotFound,
+        tracking.RegistryUnavailable,
+        BundleChecksumError,
+        FileNotFoundError,
+    ) as err:
+        raise BatchError(str(err)) from None
 
 
 # --- documents to result lines ---------------------------------------------------------
@@ -522,17 +463,17 @@ def document_result(
     prediction: Any,
     chain: Callable[[str, list[Any]], list[Any]],
     enricher: Any,
-    model: ModelRef,
+    model: Any,
 ) -> dict[str, Any]:
     """One output line, as ``POST /v1/ner`` answers for this document (one model):
     entities -> post-processing chain -> enrichment -> mention groups."""
     from nerkit.kb.enrich import group_mentions
+    from nerkit.output import document_entities
     from serve.schemas import EntityOut, MentionGroup, Meta, NerResponse
 
-    entities = chain(text, prediction.entities)
+    entities = document_entities(text, prediction.entities, chain, enricher)
     groups = None
     if enricher is not None:
-        entities = enricher.enrich(text, entities)
         groups = [MentionGroup(**g) for g in group_mentions(entities)]
     response = NerResponse(
         id=doc_id,
@@ -603,6 +544,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     from tqdm.auto import tqdm
     from tqdm.contrib.logging import logging_redirect_tqdm
 
+    from nerkit.output import rules_for
     from nerkit.postprocess import build_chain
 
     check_settings(cfg)
@@ -618,11 +560,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
             output,
         )
     source = open_input(input_path, max_chars)
-    rules = OmegaConf.to_container(cfg.postprocess.rules, resolve=True)
-    try:
-        chain = build_chain(rules if isinstance(rules, list) else [])
-    except (TypeError, ValueError) as err:
-        raise BatchError(f"postprocess.rules: {err}") from None
+    configured = OmegaConf.to_container(cfg.postprocess.rules, resolve=True)
     enricher = None
     if cfg.enrich:
         from nerkit.kb.enrich import Enricher
@@ -637,18 +575,24 @@ def run(cfg: DictConfig) -> dict[str, Any]:
 
     uri = str(cfg.model_uri or f"models:/{cfg.registry.model_name}@champion")
     started = time.perf_counter()
-    with resolved_model(
+    model = resolved_model(
         uri, str(cfg.tracking.uri), str(cfg.registry.model_name), str(cfg.cache_dir)
-    ) as model:
-        others = existing.models - {(model.name, model.version)}
-        if others:
-            wrote = ", ".join(f"{n} {v}" for n, v in sorted(others))
-            raise BatchError(
-                f"output {output} holds results of {wrote}, not of {model.name} {model.version} "
-                "read now: give that model (e.g. models:/<name>/<version>) to continue it, or "
-                "another output"
-            )
-        predictor = _load_predictor(model.path, cfg)
+    )
+    others = existing.models - {(model.name, model.version)}
+    if others:
+        wrote = ", ".join(f"{n} {v}" for n, v in sorted(others))
+        raise BatchError(
+            f"output {output} holds results of {wrote}, not of {model.name} {model.version} "
+            "read now: give that model (e.g. models:/<name>/<version>) to continue it, or "
+            "another output"
+        )
+    predictor = _load_predictor(model.path, cfg)
+    # The chain recorded with the model, as the service runs it; the configured one else.
+    rules = rules_for(predictor.meta, configured if isinstance(configured, list) else [])
+    try:
+        chain = build_chain(rules)
+    except (TypeError, ValueError) as err:
+        raise BatchError(f"postprocess rules of {model.name} {model.version}: {err}") from None
     load_seconds = time.perf_counter() - started
     device = f"{predictor.device} {predictor.precision}"
     log.info(
@@ -792,7 +736,7 @@ def _result_line(
     result: Any,
     chain: Callable[[str, list[Any]], list[Any]],
     enricher: Any,
-    model: ModelRef,
+    model: Any,
     errors: ErrorLog,
 ) -> bytes | None:
     """The document's output line, or None after logging why it failed (no text quoted)."""

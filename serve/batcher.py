@@ -12,10 +12,17 @@ soft-maxed on the device), stitched per document, and each job's asyncio
 future is resolved from the worker thread with ``loop.call_soon_threadsafe``: the event
 loop never waits on the model.
 
-* The queue is bounded in windows: :meth:`Batcher.submit` raises :class:`QueueFull` at
-  once (the service answers 429 with ``Retry-After``).
-* A job whose client went away, or whose deadline passed, is dropped before inference
-  (its future is cancelled).
+* Admission is bounded by expected work: the worker measures its reading speed (padded
+  word-pieces per second, a moving average over recent batches), and
+  :meth:`Batcher.submit` raises :class:`QueueFull` at once (the service answers 429 with
+  ``Retry-After``) when the work queued ahead of a job plus its own would not be done
+  before the job's deadline. ``request_timeout_s`` bounds the queue the same way before a
+  request is even read (:meth:`Batcher.has_room`, :meth:`Batcher.admit`). A window count
+  (``max_queue_windows``) caps memory, and is the only bound until the first batch has
+  given a speed.
+* A job whose client went away, or whose deadline passed, is dropped: before inference,
+  and between the forward passes of its batch (its remaining windows are never read), so
+  an abandoned long document frees the model within one forward pass.
 * An exception inside a batch (an out-of-memory error included) fails only the jobs of
   that batch, with :class:`BatchFailed`; the worker goes on with the next batch.
 * :meth:`Batcher.call` runs any callable on the worker thread (model warm-up), in queue
@@ -143,11 +150,16 @@ def job_size(predictor: Any, tokenized: Sequence[TokenizedText]) -> tuple[int, i
     return windows, tokens
 
 
-def read_documents(predictor: Any, tokenized: Sequence[TokenizedText]) -> list[TokenProbabilities]:
+def read_documents(
+    predictor: Any,
+    tokenized: Sequence[TokenizedText],
+    alive: Callable[[int], bool] | None = None,
+) -> list[TokenProbabilities | None]:
     """Window, read, and stitch already tokenised documents (one pooled call) through the
     streaming engine's stages (:meth:`nerkit.stream.StreamEngine.read_tokenized`), the
-    same windows, batches, forward pass and stitching as ``predict_stream``."""
-    return predictor.stream_engine().read_tokenized(tokenized)
+    same windows, batches, forward pass and stitching as ``predict_stream``; documents
+    for which ``alive(i)`` turns false stop being read (their reading is None)."""
+    return predictor.stream_engine().read_tokenized(tokenized, alive)
 
 
 class Batcher:
@@ -159,12 +171,15 @@ class Batcher:
         max_wait_ms: float,
         max_queue_windows: int,
         metrics: Any = None,
-        reader: Callable[[Any, Sequence[TokenizedText]], list[TokenProbabilities]] = read_documents,
+        reader: Callable[..., list[TokenProbabilities | None]] = read_documents,
+        request_timeout_s: float | None = None,
     ) -> None:
         # None: each model's own budget (its predictor's, chosen by device).
         self.batch_tokens = None if batch_tokens is None else int(batch_tokens)
         self.max_wait_s = float(max_wait_ms) / 1000.0
         self.max_queue_windows = int(max_queue_windows)
+        self.request_timeout_s = None if request_timeout_s is None else float(request_timeout_s)
+        self._active_tokens = 0  # tokens of the jobs the worker is reading now
         self.metrics = metrics
         self.reader = reader
         self._cond = threading.Condition()
@@ -215,8 +230,18 @@ class Batcher:
         return self._pending_windows
 
     def has_room(self) -> bool:
-        """Whether a new request may start (queued windows plus admitted documents)."""
-        return self._pending_windows + self._admitted < self.max_queue_windows
+        """Whether a new request may start: the queue would be read within a request's
+        timeout, and queued windows plus admitted documents are under the window cap."""
+        within_cap = self._pending_windows + self._admitted < self.max_queue_windows
+        return within_cap and self.expected_wait() < (self.request_timeout_s or math.inf)
+
+    def expected_wait(self, extra_tokens: int = 0) -> float:
+        """Seconds until the queued work (plus ``extra_tokens``) is read; 0 before any batch
+        has measured the speed."""
+        speed = self._tokens_per_s
+        if speed <= 0:
+            return 0.0
+        return (self._pending_tokens + self._active_tokens + extra_tokens) / speed
 
     def admit(self, documents: int) -> None:
         """Reserve room for documents about to be tokenised (at least a window each), so an
@@ -224,7 +249,9 @@ class Batcher:
         Call :meth:`release` once they are submitted (or abandoned)."""
         with self._cond:
             taken = self._pending_windows + self._admitted
-            if taken and taken + documents > self.max_queue_windows:
+            over_cap = taken + documents > self.max_queue_windows
+            too_slow = self.expected_wait() >= (self.request_timeout_s or math.inf)
+            if taken and (over_cap or too_slow):
                 self._count_rejected("queue_full", documents)
                 raise QueueFull(self.retry_after())
             self._admitted += documents
@@ -235,10 +262,7 @@ class Batcher:
 
     def retry_after(self) -> int:
         """Seconds until the queue has likely drained, from the recent reading speed."""
-        speed = self._tokens_per_s
-        if speed <= 0:
-            return 1
-        return max(1, min(MAX_RETRY_AFTER_S, math.ceil(self._pending_tokens / speed)))
+        return max(1, min(MAX_RETRY_AFTER_S, math.ceil(self.expected_wait())))
 
     def submit(self, model: Any, tokenized: list[TokenizedText], deadline: float) -> Job:
         """Queue documents for ``model`` (call from the event loop); QueueFull when full."""
@@ -248,7 +272,12 @@ class Batcher:
         with self._cond:
             if self._stopping:
                 raise ServiceStopping("the service is shutting down")
-            if self._pending_windows and self._pending_windows + windows > self.max_queue_windows:
+            queued = self._pending_windows or self._active_tokens
+            over_cap = self._pending_windows + windows > self.max_queue_windows
+            # Work ahead of it plus its own, against what its deadline leaves.
+            left = deadline - time.monotonic()
+            too_slow = self._tokens_per_s > 0 and self.expected_wait(tokens) > left
+            if queued and (over_cap or too_slow):
                 self._count_rejected("queue_full", len(tokenized))
                 raise QueueFull(self.retry_after())
             self._queue.append(job)
@@ -303,6 +332,7 @@ class Batcher:
             self._pending_windows -= job.windows
             self._pending_tokens -= job.tokens
             self._pending_docs -= len(job.tokenized)
+        self._active_tokens = tokens
         return taken
 
     def _next(self) -> list[Job] | _Call | None:
@@ -344,62 +374,96 @@ class Batcher:
                 self._update_gauges()
                 self._process(work)
 
+    @staticmethod
+    def _dropped(job: Job, now: float) -> str | None:
+        """Why a job is no longer wanted (``client_gone``, ``deadline``...), else None."""
+        if job.cancelled or job.future.done():
+            return job.cancel_reason
+        if now > job.deadline:
+            return "deadline"
+        return None
+
+    def _drop(self, job: Job, reason: str) -> None:
+        self._count_rejected(reason, len(job.tokenized))
+        _settle(job.loop, job.future, cancel=True)
+
     def _process(self, jobs: list[Job]) -> None:
         now = time.monotonic()
         live: list[Job] = []
         for job in jobs:
-            if job.cancelled or job.future.done():
-                self._count_rejected(job.cancel_reason, len(job.tokenized))
-                _settle(job.loop, job.future, cancel=True)
-            elif now > job.deadline:
-                self._count_rejected("deadline", len(job.tokenized))
-                _settle(job.loop, job.future, cancel=True)
-            else:
+            reason = self._dropped(job, now)
+            if reason is None:
                 live.append(job)
+            else:
+                self._drop(job, reason)
         if not live:
+            self._active_tokens = 0
             return
         predictor = live[0].model.predictor
         tokenized = [t for job in live for t in job.tokenized]
+        job_of = [job for job in live for _ in job.tokenized]
+
+        def alive(document: int) -> bool:  # asked before every forward pass
+            return self._dropped(job_of[document], time.monotonic()) is None
+
         started = time.perf_counter()
         try:
-            readings = self.reader(predictor, tokenized)
+            readings = self.reader(predictor, tokenized, alive)
         except Exception as err:
-            oom = is_out_of_memory(err)
-            lines = str(err).strip().splitlines()
-            reason = f"{type(err).__name__}: {lines[0][:300] if lines else ''}"
-            log.error(
-                "inference failed for a batch of %d document(s) in %d request(s): %s",
-                len(tokenized),
-                len(live),
-                reason,
-            )
-            if oom:
-                self._free_device_memory()
-            for job in live:
-                self._count_rejected("batch_failed", len(job.tokenized))
-                _settle(job.loop, job.future, error=BatchFailed(reason, out_of_memory=oom))
+            self._fail(live, err)
             return
+        finally:
+            self._active_tokens = 0
         elapsed = max(time.perf_counter() - started, 1e-9)
         self.batches += 1
+        if all(r is not None for r in readings):  # a cut-short batch says nothing of speed
+            self._observe_speed(sum(job.tokens for job in live) / elapsed)
+        self._record(readings, elapsed)
+        self._settle_jobs(live, readings)
+
+    def _settle_jobs(self, jobs: list[Job], readings: Sequence[TokenProbabilities | None]) -> None:
         position = 0
-        for job in live:
-            count = len(job.tokenized)
-            _settle(job.loop, job.future, result=readings[position : position + count])
-            position += count
-        tokens_read = sum(r.tokens for r in readings)
-        windows = sum(r.windows for r in readings)
-        speed = sum(job.tokens for job in live) / elapsed
+        for job in jobs:
+            mine = readings[position : position + len(job.tokenized)]
+            position += len(job.tokenized)
+            if any(r is None for r in mine):  # dropped between forward passes
+                self._drop(job, self._dropped(job, time.monotonic()) or job.cancel_reason)
+            else:
+                _settle(job.loop, job.future, result=list(mine))
+
+    def _fail(self, jobs: list[Job], err: Exception) -> None:
+        oom = is_out_of_memory(err)
+        lines = str(err).strip().splitlines()
+        reason = f"{type(err).__name__}: {lines[0][:300] if lines else ''}"
+        log.error(
+            "inference failed for a batch of %d document(s) in %d request(s): %s",
+            sum(len(job.tokenized) for job in jobs),
+            len(jobs),
+            reason,
+        )
+        if oom:
+            self._free_device_memory()
+        for job in jobs:
+            self._count_rejected("batch_failed", len(job.tokenized))
+            _settle(job.loop, job.future, error=BatchFailed(reason, out_of_memory=oom))
+
+    def _observe_speed(self, speed: float) -> None:
         self._tokens_per_s = (
             speed
             if self._tokens_per_s <= 0
             else (1 - EWMA_WEIGHT) * self._tokens_per_s + EWMA_WEIGHT * speed
         )
-        if self.metrics is not None:
-            self.metrics.batch_documents.observe(len(tokenized))
-            self.metrics.batch_windows.observe(windows)
-            self.metrics.batch_seconds.observe(elapsed)
-            self.metrics.tokens.inc(tokens_read)
-            self.metrics.tokens_per_second.set(tokens_read / elapsed)
+
+    def _record(self, readings: Sequence[TokenProbabilities | None], elapsed: float) -> None:
+        if self.metrics is None:
+            return
+        read = [r for r in readings if r is not None]
+        tokens_read = sum(r.tokens for r in read)
+        self.metrics.batch_documents.observe(len(readings))
+        self.metrics.batch_windows.observe(sum(r.windows for r in read))
+        self.metrics.batch_seconds.observe(elapsed)
+        self.metrics.tokens.inc(tokens_read)
+        self.metrics.tokens_per_second.set(tokens_read / elapsed)
 
     @staticmethod
     def _free_device_memory() -> None:

@@ -66,7 +66,7 @@ class ServeSettings:
     compile: bool = False
     batch_tokens: int | None = None
     max_wait_ms: float = 5.0
-    max_queue_windows: int = 4096
+    max_queue_windows: int = 65536
     request_timeout_s: float = 60.0
     max_body_bytes: int = 8 * 1024 * 1024
     max_chars: int = 1_000_000
@@ -138,7 +138,7 @@ class Settings(BaseModel):
     compile: bool = False  # torch.compile (fp32/bf16/fp16): slower start, faster reading
     batch_tokens: int | None = Field(default=None, ge=1)  # None: by device
     max_wait_ms: float = Field(default=5.0, ge=0)
-    max_queue_windows: int = Field(default=4096, ge=1)
+    max_queue_windows: int = Field(default=65536, ge=1)
     request_timeout_s: float = Field(default=60.0, gt=0)
     max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1)
     max_chars: int = Field(default=1_000_000, ge=1)

@@ -127,7 +127,7 @@ class ControlledReader:
     def release(self) -> None:
         self.gate.set()
 
-    def __call__(self, predictor: Any, tokenized: Any) -> Any:
+    def __call__(self, predictor: Any, tokenized: Any, alive: Any = None) -> Any:
         from serve.batcher import read_documents
 
         self.entered.set()
@@ -137,7 +137,7 @@ class ControlledReader:
         if self.fail_with is not None:
             error, self.fail_with = self.fail_with, None
             raise error
-        return read_documents(predictor, tokenized)
+        return read_documents(predictor, tokenized, alive)
 
 
 @pytest.fixture()

@@ -10,8 +10,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+import torch
 
 from nerkit.predictor import Predictor
+from nerkit.windows import WindowConfig
 from serve.batcher import (
     Batcher,
     BatchFailed,
@@ -53,14 +55,14 @@ class Recorder:
         self.threads: set[str] = set()
         self.fail_next = False
 
-    def __call__(self, predictor, tokenized):
+    def __call__(self, predictor, tokenized, alive=None):
         self.threads.add(threading.current_thread().name)
         self.batches.append(len(tokenized))
         self.models.append(predictor)
         if self.fail_next:
             self.fail_next = False
             raise RuntimeError("boom")
-        return read_documents(predictor, tokenized)
+        return read_documents(predictor, tokenized, alive)
 
 
 def run(coro):
@@ -279,3 +281,109 @@ def test_admission_reserves_room_while_documents_are_tokenised():
     batcher.release(4)
     assert batcher.has_room()
     batcher.admit(10)  # an empty queue always admits one request, however large
+
+
+# --- admission by expected work, and dropping between forward passes --------------------
+
+
+class SlowModel(torch.nn.Module):
+    """The tiny model, ``seconds`` slower per forward pass; counts its passes."""
+
+    def __init__(self, model, seconds):
+        super().__init__()
+        self.model, self.seconds, self.config = model, seconds, model.config
+        self.passes = 0
+
+    def forward(self, **inputs):
+        self.passes += 1
+        time.sleep(self.seconds)
+        return self.model(**inputs)
+
+
+@pytest.fixture()
+def slow(tiny_model, tokenizer, contract_tags):
+    model = SlowModel(tiny_model, seconds=0.05)
+    predictor = Predictor(
+        model, tokenizer, contract_tags, WindowConfig(64, 16), device="cpu", batch_tokens=64
+    )
+    return Model(predictor), model
+
+
+def test_a_request_abandoned_mid_read_frees_the_worker_within_one_pass(slow):
+    """A 1,000,000-character document whose client leaves stops being read at once."""
+    model, fake = slow
+    huge = tokenize(model, "Zorblax agrees. " * 62_500)  # 1,000,000 characters
+    small = tokenize(model, "Quentin Farnsworth signs.")
+    batcher = Batcher(None, max_wait_ms=0, max_queue_windows=10**6)
+
+    async def main():
+        batcher.start()
+        deadline = time.monotonic() + 600
+        job = batcher.submit(model, huge, deadline)
+        while fake.passes < 3:  # it is being read
+            await asyncio.sleep(0.01)
+        job.cancel("client_gone")
+        cancelled_at = fake.passes
+        next_job = batcher.submit(model, small, deadline)
+        started = time.monotonic()
+        await next_job.future
+        waited = time.monotonic() - started
+        with pytest.raises(asyncio.CancelledError):
+            await job.future
+        batcher.stop()
+        return cancelled_at, waited
+
+    cancelled_at, waited = run(main())
+    windows, _ = job_size(model.predictor, huge)
+    assert windows > 5_000  # minutes of reading at 50 ms a pass
+    # At most the pass under way when it was dropped, then the next request's one.
+    assert fake.passes <= cancelled_at + 2
+    assert waited < 2.0
+
+
+def test_a_deadline_passing_mid_read_stops_the_reading(slow):
+    model, fake = slow
+    long = tokenize(model, "Zorblax agrees. " * 2000)  # about 200 passes
+
+    async def main():
+        batcher = Batcher(None, max_wait_ms=0, max_queue_windows=10**6)
+        batcher.start()
+        job = batcher.submit(model, long, time.monotonic() + 0.3)
+        with pytest.raises(asyncio.CancelledError):
+            await job.future
+        batcher.stop()
+
+    run(main())
+    assert 3 <= fake.passes <= 10  # about 0.3 s of 50 ms passes, not 200
+
+
+def test_admission_is_bounded_by_expected_work_against_the_deadline(slow):
+    model, _ = slow
+    batcher = Batcher(None, max_wait_ms=0, max_queue_windows=10**6, request_timeout_s=1.0)
+    doc = tokenize(model, "Zorblax agrees. " * 40)  # a few 50 ms passes
+
+    async def main():
+        batcher.start()
+        await batcher.submit(model, doc, time.monotonic() + 30).future  # measures the speed
+        speed = batcher._tokens_per_s
+        assert speed > 0
+        _, tokens = job_size(model.predictor, doc)
+        seconds_each = tokens / speed
+        # Queue about 3 s of work: within a 30 s deadline, but not within 1 s.
+        jobs = [batcher.submit(model, doc, time.monotonic() + 30) for _ in range(6)]
+        assert batcher.expected_wait() > 1.0
+        assert not batcher.has_room()  # request_timeout_s=1: refuse before reading a body
+        with pytest.raises(QueueFull) as full:
+            batcher.admit(1)
+        started = time.monotonic()
+        with pytest.raises(QueueFull) as late:
+            batcher.submit(model, doc, time.monotonic() + 1.0)
+        assert time.monotonic() - started < 0.05  # refused at once, not after a wait
+        assert late.value.retry_after >= 1 and full.value.retry_after >= 1
+        admitted = batcher.submit(model, doc, time.monotonic() + 30)  # its deadline allows
+        await asyncio.gather(*(j.future for j in [*jobs, admitted]))
+        assert batcher.has_room()
+        batcher.stop()
+        return seconds_each
+
+    assert run(main()) > 0.05
