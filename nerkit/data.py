@@ -119,4 +119,5 @@ def reader_options(settings: Any) -> dict[str, Any]:
             f"data.options must be a mapping of reader options (overlaps: longest, ...), "
             f"got {options!r}"
         )
-    return {str(k): v for k, v in options.items()}
+    # Options left unset (None) are not passed: each reader refuses options not its own.
+    return {str(k): v for k, v in options.items() if v is not None}

@@ -26,6 +26,21 @@ class WindowSettings:
 
 
 @dataclass
+class ReaderOptions:
+    """Options of nerkit.formats.load_documents (README "Labelled data"); None: the reader's
+    own default. Declared, so a misspelt option fails at start-up."""
+
+    overlaps: str | None = None
+    label_config: str | None = None
+    text_field: str | None = None
+    annotation: str | None = None
+    results: str | None = None
+    tag_column: int | None = None
+    token_column: int | None = None
+    separator: str | None = None
+
+
+@dataclass
 class DataSettings:
     name: str = "builtin"
     # builtin: the generated contract corpus; files: labelled files; hf: a datasets id/folder
@@ -40,6 +55,8 @@ class DataSettings:
     split_seed: int = 13
     dev_ratio: float = 0.1
     test_ratio: float = 0.15
+    # Reader options passed to nerkit.formats.load_documents (overlaps, text_field, ...).
+    options: ReaderOptions = field(default_factory=ReaderOptions)
 
 
 @dataclass

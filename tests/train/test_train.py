@@ -291,3 +291,20 @@ def test_a_distributed_launch_writes_and_records_once(tmp_path, tiny_model_dir):
     assert (tmp_path / "run" / "bundle" / "nerkit.json").is_file()
     with sqlite3.connect(tmp_path / "mlflow.db") as db:
         assert db.execute("select count(*) from runs").fetchone() == (1,)
+
+
+def test_reader_options_are_part_of_the_data_schema():
+    """data.options reaches the readers without a leading +, and a typo'd key still fails."""
+    from hydra.errors import ConfigCompositionException
+
+    import train.__main__  # noqa: F401  (registers the structured schema)
+    from nerkit.data import reader_options
+
+    with initialize_config_dir(config_dir=CONF, version_base="1.3"):
+        cfg = compose(
+            "train", overrides=["data=files", "data.train=x.json", "data.options.overlaps=longest"]
+        )
+        assert reader_options(cfg.data) == {"overlaps": "longest"}
+        assert reader_options(compose("train").data) == {}
+        with pytest.raises(ConfigCompositionException):
+            compose("train", overrides=["data=files", "data.train=x.json", "data.optons.a=1"])
