@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -137,8 +138,8 @@ def engine_throughput(bundle: Path, texts: list[str], args: argparse.Namespace) 
 
     predictor = Predictor.from_bundle(
         bundle,
-        device=args.device,
-        precision=args.precision,
+        device=args.device or "auto",
+        precision=args.precision or "auto",
         batch_tokens=args.batch_tokens,
         threads=args.cpu_threads,
     )
@@ -189,15 +190,19 @@ def start_service(bundle: Path, args: argparse.Namespace, workdir: Path) -> tupl
         "serve",
         f"serve.bundle={bundle}",
         f"serve.port={port}",
-        f"serve.device={args.device}",
-        f"serve.precision={args.precision}",
-        f"serve.batch_tokens={'null' if args.batch_tokens is None else args.batch_tokens}",
-        f"serve.max_wait_ms={args.max_wait_ms}",
-        f"serve.max_queue_windows={args.max_queue_windows}",
-        f"serve.cpu_threads={'null' if args.cpu_threads is None else args.cpu_threads}",
         "serve.retry_s=0",
         f"hydra.run.dir={workdir / 'hydra'}",
     ]
+    # The service's own defaults unless a setting is given here on purpose.
+    overrides = {
+        "device": args.device,
+        "precision": args.precision,
+        "batch_tokens": args.batch_tokens,
+        "max_wait_ms": args.max_wait_ms,
+        "max_queue_windows": args.max_queue_windows,
+        "cpu_threads": args.cpu_threads,
+    }
+    command += [f"serve.{k}={v}" for k, v in overrides.items() if v is not None]
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "NERKIT_API_KEY": "", "NERKIT_ADMIN_KEY": ""}
     log = (workdir / "serve.log").open("w")
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -270,6 +275,50 @@ async def open_loop(
     return phase
 
 
+def rejected_on_server(metrics_text: str, reason: str) -> float:
+    """Documents the service dropped for ``reason`` so far (from /metrics)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    total = 0.0
+    for family in text_string_to_metric_families(metrics_text):
+        if family.name != "nerkit_rejected_documents":
+            continue
+        for sample in family.samples:
+            if sample.name.endswith("_total") and sample.labels.get("reason") == reason:
+                total += sample.value
+    return total
+
+
+async def abandoned_request(
+    client: Any, texts: list[str], args: argparse.Namespace, headers: dict
+) -> dict[str, Any]:
+    """A long request whose client leaves mid-read; how soon the model serves the next one.
+
+    The long request is sent, given time to be tokenised and read for a while, then its
+    connection is dropped; a short request follows at once. With the model freed between
+    forward passes it is answered in about one batch plus its own reading.
+    """
+    huge = " ".join(texts * (1 + args.abandon_chars // max(1, len(" ".join(texts)))))
+    huge = huge[: args.abandon_chars]
+    before = rejected_on_server((await client.get("/metrics")).text, "client_gone")
+    task = asyncio.create_task(client.post("/v1/ner", json={"text": huge}, headers=headers))
+    await asyncio.sleep(3.0)  # tokenised and being read
+    task.cancel()
+    with contextlib.suppress(BaseException):
+        await task
+    left = time.perf_counter()
+    response = await client.post("/v1/ner", json={"text": texts[0]}, headers=headers)
+    latency = time.perf_counter() - left
+    await asyncio.sleep(1.0)  # the watcher's poll sees the disconnect well within this
+    after = rejected_on_server((await client.get("/metrics")).text, "client_gone")
+    return {
+        "phase": f"abandoned {len(huge):,}-character request",
+        "next_status": response.status_code,
+        "next_latency_ms": round(1000 * latency, 1),
+        "server_client_gone": after - before,
+    }
+
+
 async def measure(url: str, args: argparse.Namespace, process: Any = None) -> list[dict]:
     import httpx
 
@@ -308,6 +357,15 @@ async def measure(url: str, args: argparse.Namespace, process: Any = None) -> li
                     f"{'':<36} in the service: {int(refused)} answers 429, "
                     f"{100 * within / refused:.1f}% within {REFUSAL_BUDGET_S * 1000:.0f} ms"
                 )
+        if args.abandon_chars > 0:
+            await asyncio.sleep(args.duration / 2)  # the overload drains
+            abandoned = await abandoned_request(client, texts, args, headers)
+            results.append(abandoned)
+            print(
+                f"{abandoned['phase']:<36} next request answered {abandoned['next_status']} in "
+                f"{abandoned['next_latency_ms']} ms; dropped as client_gone in the service: "
+                f"{int(abandoned['server_client_gone'])}"
+            )
     return results
 
 
@@ -347,18 +405,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "(default: the service's own default, and all CPUs for the engine)",
     )
     parser.add_argument("--engine-repeats", type=int, default=3)
-    parser.add_argument("--device", default="auto")
-    parser.add_argument("--precision", default="fp32")
+    # Every service setting below defaults to None: the service's own default (conf/serve.yaml).
+    parser.add_argument("--device", default=None)
+    parser.add_argument("--precision", default=None)
     parser.add_argument(
         "--batch-tokens", type=int, help="tokens per batch (default: the service's, by device)"
     )
-    parser.add_argument("--max-wait-ms", type=float, default=5.0)
+    parser.add_argument("--max-wait-ms", type=float, default=None)
+    parser.add_argument("--max-queue-windows", type=int, default=None)
     parser.add_argument(
-        "--max-queue-windows",
+        "--abandon-chars",
         type=int,
-        default=64,
-        help="the service's queue bound; 64 holds the load of 32 clients sending 2-window "
-        "passages, so overload is refused rather than queued",
+        default=1_000_000,
+        help="characters of the request whose client goes away mid-read (0: skip that phase)",
     )
     parser.add_argument("--start-timeout", type=float, default=180.0)
     parser.add_argument("--no-overload", action="store_true", help="skip the 2x-capacity phase")
@@ -373,6 +432,7 @@ def verdicts(results: list[dict[str, Any]], engine_tps: float | None) -> list[st
     lines = []
     steady = [r for r in results if r["phase"].startswith("concurrency")]
     overload = [r for r in results if r["phase"].startswith("open loop")]
+    abandoned = [r for r in results if r["phase"].startswith("abandoned")]
     if steady and engine_tps:
         top = steady[-1]
         ratio = top["tokens_per_s"] / engine_tps
@@ -400,6 +460,21 @@ def verdicts(results: list[dict[str, Any]], engine_tps: float | None) -> list[st
             )
         failed = sum(over["errors"].values()) + sum(sum(r["errors"].values()) for r in steady)
         lines.append(f"{'met' if failed == 0 else 'MISSED'}: {failed} requests failed otherwise")
+        timeouts = over["errors"].get("504", 0)
+        lines.append(
+            f"{'met' if timeouts == 0 else 'MISSED'}: {timeouts} answers 504 under overload"
+        )
+    if steady and abandoned:
+        alone, gone = steady[0], abandoned[0]
+        # The pass under way when the client left, then the short request's own reading.
+        bound = 2 * (alone["p99_ms"] or 0)
+        freed = gone["next_status"] == 200 and gone["next_latency_ms"] <= bound
+        lines.append(
+            f"{'met' if freed else 'MISSED'}: after a client left its "
+            f"{gone['phase'].split()[1]}-character request, the next request was answered in "
+            f"{gone['next_latency_ms']:.0f} ms (target <= 2x the concurrency-1 p99, "
+            f"{bound:.0f} ms: one pass in flight plus its own)"
+        )
     return lines
 
 

@@ -179,6 +179,7 @@ class Service:
             settings.max_queue_windows,
             metrics,
             request_timeout_s=settings.request_timeout_s,
+            max_queue_s=settings.max_queue_s,
         )
         self.models = ModelManager(settings, loader, self.batcher, metrics)
         # Built now, so a bad rule fails when the app is created, not on the first request.

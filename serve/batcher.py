@@ -15,9 +15,11 @@ loop never waits on the model.
 * Admission is bounded by expected work: the worker measures its reading speed (padded
   word-pieces per second, a moving average over recent batches), and
   :meth:`Batcher.submit` raises :class:`QueueFull` at once (the service answers 429 with
-  ``Retry-After``) when the work queued ahead of a job plus its own would not be done
-  before the job's deadline. ``request_timeout_s`` bounds the queue the same way before a
-  request is even read (:meth:`Batcher.has_room`, :meth:`Batcher.admit`). A window count
+  ``Retry-After``) when a job would wait more than ``max_queue_s`` behind the work queued
+  ahead of it, or when that work plus its own would not be done before the job's
+  deadline. The same horizon (``max_queue_s``, or ``request_timeout_s`` when shorter)
+  refuses a request before it is even read (:meth:`Batcher.has_room`,
+  :meth:`Batcher.admit`). A window count
   (``max_queue_windows``) caps memory, and is the only bound until the first batch has
   given a speed.
 * A job whose client went away, or whose deadline passed, is dropped: before inference,
@@ -173,12 +175,15 @@ class Batcher:
         metrics: Any = None,
         reader: Callable[..., list[TokenProbabilities | None]] = read_documents,
         request_timeout_s: float | None = None,
+        max_queue_s: float | None = None,
     ) -> None:
         # None: each model's own budget (its predictor's, chosen by device).
         self.batch_tokens = None if batch_tokens is None else int(batch_tokens)
         self.max_wait_s = float(max_wait_ms) / 1000.0
         self.max_queue_windows = int(max_queue_windows)
-        self.request_timeout_s = None if request_timeout_s is None else float(request_timeout_s)
+        # The longest expected wait a request is admitted into (inf: no bound but deadlines).
+        horizons = [float(x) for x in (request_timeout_s, max_queue_s) if x is not None]
+        self.horizon_s = min(horizons, default=math.inf)
         self._active_tokens = 0  # tokens of the jobs the worker is reading now
         self.metrics = metrics
         self.reader = reader
@@ -233,7 +238,7 @@ class Batcher:
         """Whether a new request may start: the queue would be read within a request's
         timeout, and queued windows plus admitted documents are under the window cap."""
         within_cap = self._pending_windows + self._admitted < self.max_queue_windows
-        return within_cap and self.expected_wait() < (self.request_timeout_s or math.inf)
+        return within_cap and self.expected_wait() < self.horizon_s
 
     def expected_wait(self, extra_tokens: int = 0) -> float:
         """Seconds until the queued work (plus ``extra_tokens``) is read; 0 before any batch
@@ -250,7 +255,7 @@ class Batcher:
         with self._cond:
             taken = self._pending_windows + self._admitted
             over_cap = taken + documents > self.max_queue_windows
-            too_slow = self.expected_wait() >= (self.request_timeout_s or math.inf)
+            too_slow = self.expected_wait() >= self.horizon_s
             if taken and (over_cap or too_slow):
                 self._count_rejected("queue_full", documents)
                 raise QueueFull(self.retry_after())
@@ -276,7 +281,9 @@ class Batcher:
             over_cap = self._pending_windows + windows > self.max_queue_windows
             # Work ahead of it plus its own, against what its deadline leaves.
             left = deadline - time.monotonic()
-            too_slow = self._tokens_per_s > 0 and self.expected_wait(tokens) > left
+            too_slow = self._tokens_per_s > 0 and (
+                self.expected_wait() > self.horizon_s or self.expected_wait(tokens) > left
+            )
             if queued and (over_cap or too_slow):
                 self._count_rejected("queue_full", len(tokenized))
                 raise QueueFull(self.retry_after())

@@ -67,6 +67,7 @@ class ServeSettings:
     batch_tokens: int | None = None
     max_wait_ms: float = 5.0
     max_queue_windows: int = 65536
+    max_queue_s: float = 2.0
     request_timeout_s: float = 60.0
     max_body_bytes: int = 8 * 1024 * 1024
     max_chars: int = 1_000_000
@@ -139,6 +140,7 @@ class Settings(BaseModel):
     batch_tokens: int | None = Field(default=None, ge=1)  # None: by device
     max_wait_ms: float = Field(default=5.0, ge=0)
     max_queue_windows: int = Field(default=65536, ge=1)
+    max_queue_s: float = Field(default=2.0, gt=0)
     request_timeout_s: float = Field(default=60.0, gt=0)
     max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1)
     max_chars: int = Field(default=1_000_000, ge=1)
@@ -226,6 +228,7 @@ class Settings(BaseModel):
             "batch_tokens",
             "max_wait_ms",
             "max_queue_windows",
+            "max_queue_s",
             "request_timeout_s",
             "max_body_bytes",
             "max_chars",

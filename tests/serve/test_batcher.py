@@ -357,33 +357,60 @@ def test_a_deadline_passing_mid_read_stops_the_reading(slow):
     assert 3 <= fake.passes <= 10  # about 0.3 s of 50 ms passes, not 200
 
 
+async def measured(batcher, model, doc) -> float:
+    """Run one job so the batcher knows its speed; the seconds one ``doc`` takes."""
+    batcher.start()
+    await batcher.submit(model, doc, time.monotonic() + 30).future
+    assert batcher._tokens_per_s > 0
+    return job_size(model.predictor, doc)[1] / batcher._tokens_per_s
+
+
 def test_admission_is_bounded_by_expected_work_against_the_deadline(slow):
     model, _ = slow
-    batcher = Batcher(None, max_wait_ms=0, max_queue_windows=10**6, request_timeout_s=1.0)
+    batcher = Batcher(None, max_wait_ms=0, max_queue_windows=10**6)
     doc = tokenize(model, "Zorblax agrees. " * 40)  # a few 50 ms passes
 
     async def main():
-        batcher.start()
-        await batcher.submit(model, doc, time.monotonic() + 30).future  # measures the speed
-        speed = batcher._tokens_per_s
-        assert speed > 0
-        _, tokens = job_size(model.predictor, doc)
-        seconds_each = tokens / speed
+        seconds_each = await measured(batcher, model, doc)
         # Queue about 3 s of work: within a 30 s deadline, but not within 1 s.
         jobs = [batcher.submit(model, doc, time.monotonic() + 30) for _ in range(6)]
         assert batcher.expected_wait() > 1.0
-        assert not batcher.has_room()  # request_timeout_s=1: refuse before reading a body
-        with pytest.raises(QueueFull) as full:
-            batcher.admit(1)
         started = time.monotonic()
         with pytest.raises(QueueFull) as late:
             batcher.submit(model, doc, time.monotonic() + 1.0)
         assert time.monotonic() - started < 0.05  # refused at once, not after a wait
-        assert late.value.retry_after >= 1 and full.value.retry_after >= 1
+        assert late.value.retry_after >= 1
         admitted = batcher.submit(model, doc, time.monotonic() + 30)  # its deadline allows
         await asyncio.gather(*(j.future for j in [*jobs, admitted]))
-        assert batcher.has_room()
         batcher.stop()
         return seconds_each
 
     assert run(main()) > 0.05
+
+
+def test_admission_keeps_the_queue_within_max_queue_s(slow):
+    model, _ = slow
+    batcher = Batcher(
+        None, max_wait_ms=0, max_queue_windows=10**6, request_timeout_s=60, max_queue_s=1.0
+    )
+    doc = tokenize(model, "Zorblax agrees. " * 40)
+
+    async def main():
+        seconds_each = await measured(batcher, model, doc)
+        assert batcher.has_room()
+        jobs = []
+        with pytest.raises(QueueFull) as full:
+            for _ in range(100):
+                jobs.append(batcher.submit(model, doc, time.monotonic() + 60))
+        # Admitted while the wait ahead was within 1 s; not one more.
+        assert 1.0 - seconds_each <= batcher.expected_wait() <= 1.0 + 2 * seconds_each
+        assert len(jobs) < 100 and full.value.retry_after >= 1
+        assert not batcher.has_room()  # refused before a body is even read
+        with pytest.raises(QueueFull):
+            batcher.admit(1)
+        await asyncio.gather(*(j.future for j in jobs))
+        assert batcher.has_room()
+        batcher.admit(1)
+        batcher.stop()
+
+    run(main())
