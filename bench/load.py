@@ -471,7 +471,7 @@ def verdicts(results: list[dict[str, Any]], engine_tps: float | None) -> list[st
         freed = gone["next_status"] == 200 and gone["next_latency_ms"] <= bound
         lines.append(
             f"{'met' if freed else 'MISSED'}: after a client left its "
-            f"{gone['phase'].split()[1]}-character request, the next request was answered in "
+            f"{gone['phase'].split()[1]} request, the next request was answered in "
             f"{gone['next_latency_ms']:.0f} ms (target <= 2x the concurrency-1 p99, "
             f"{bound:.0f} ms: one pass in flight plus its own)"
         )

@@ -7,8 +7,11 @@ Any other name goes through the ordinary ``from_pretrained(name)`` path (hub id 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 BUNDLED_MINILM = "bundled:all-MiniLM-L6-v2"
 
@@ -46,18 +49,41 @@ def label_maps(labels: list[str]) -> tuple[dict[int, str], dict[str, int]]:
 
 
 def load_token_classifier(name: str, tags: list[str], **kwargs: Any) -> Any:
-    """A token-classification model with a fresh head sized for ``tags`` (BIO tag names)."""
+    """A token-classification model with a fresh head sized for ``tags`` (BIO tag names).
+
+    transformers reports every new head as "MISSING" weights in a table a newcomer cannot
+    read; that is the expected outcome of fine-tuning, so it is said once in plain words, and
+    only weights missing from the encoder itself are warned about.
+    """
     from transformers import AutoModelForTokenClassification
+    from transformers.utils import logging as hf_logging
 
     id2label, label2id = label_maps(tags)
-    return AutoModelForTokenClassification.from_pretrained(
-        resolve_model_path(name),
-        num_labels=len(tags),
-        id2label=id2label,
-        label2id=label2id,
-        ignore_mismatched_sizes=True,
-        **kwargs,
-    )
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    try:
+        model, info = AutoModelForTokenClassification.from_pretrained(
+            resolve_model_path(name),
+            num_labels=len(tags),
+            id2label=id2label,
+            label2id=label2id,
+            ignore_mismatched_sizes=True,
+            output_loading_info=True,
+            **kwargs,
+        )
+    finally:
+        hf_logging.set_verbosity(verbosity)
+    head = {n for n, _ in model.named_parameters() if not n.startswith(model.base_model_prefix)}
+    missing = sorted(set(info.get("missing_keys", ())) - head)
+    if missing:
+        log.warning(
+            "%s: %d encoder weights were not in the checkpoint and start random: %s",
+            name,
+            len(missing),
+            ", ".join(missing[:8]) + (" ..." if len(missing) > 8 else ""),
+        )
+    log.info("%s: a new classification head for %d tags, to be fine-tuned", name, len(tags))
+    return model
 
 
 def tiny_token_classifier(tags: list[str], vocab_size: int, seed: int = 0, **overrides: Any) -> Any:

@@ -9,8 +9,12 @@ from typing import Any
 
 def plot_type_f1(report: dict[str, Any], path: Path) -> Path:
     """Per-type F1 bars: windowed vs truncated (and the HF pipeline when present)."""
+    import logging
+
     import matplotlib
 
+    # The first import builds a font cache and says so at INFO, once per machine.
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import numpy as np
@@ -37,8 +41,12 @@ def plot_type_f1(report: dict[str, Any], path: Path) -> Path:
 
 def plot_confusion(report: dict[str, Any], path: Path) -> Path:
     """Confusion matrix of entity types over overlapping gold/predicted entities."""
+    import logging
+
     import matplotlib
 
+    # The first import builds a font cache and says so at INFO, once per machine.
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import numpy as np

@@ -6,7 +6,9 @@ Nothing happens at import time: the tracking URI is set when a run starts.
 from __future__ import annotations
 
 import contextlib
+import logging
 import subprocess
+import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -44,10 +46,25 @@ def git_commit(repo: Path | None = None) -> str | None:
     return result.stdout.strip() or None
 
 
+def quiet_mlflow() -> None:
+    """Silence MLflow's messages that say nothing to a nerkit user.
+
+    The integer-column hint concerns pandas inputs with missing values, which nerkit's
+    datasets and its model signature (text in, entity records out) never have; the
+    database-creation and input-example lines are routine.
+    """
+    warnings.filterwarnings(
+        "ignore", message="Hint: Inferred schema contains integer column", category=UserWarning
+    )
+    for name in ("mlflow.store.db.utils", "mlflow.pyfunc", "alembic"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def configure(uri: str, experiment: str, artifact_location: str | None = None) -> str:
     """Point MLflow at ``uri`` and make sure ``experiment`` exists; returns its id."""
     import mlflow
 
+    quiet_mlflow()
     mlflow.set_tracking_uri(uri)
     found = mlflow.get_experiment_by_name(experiment)
     if found is not None:

@@ -308,3 +308,38 @@ def test_reader_options_are_part_of_the_data_schema():
         assert reader_options(compose("train").data) == {}
         with pytest.raises(ConfigCompositionException):
             compose("train", overrides=["data=files", "data.train=x.json", "data.optons.a=1"])
+
+
+def test_a_new_head_is_explained_once_and_missing_encoder_weights_warned(
+    tmp_path, tokenizer, contract_tags, caplog, capfd
+):
+    from safetensors.torch import save_file
+    from transformers import BertConfig, BertModel
+
+    from nerkit.models import load_token_classifier
+
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+    )
+    encoder = BertModel(config)  # an encoder checkpoint without a token-classification head
+    encoder.save_pretrained(tmp_path / "encoder")
+    with caplog.at_level("INFO", logger="nerkit.models"):
+        model = load_token_classifier(str(tmp_path / "encoder"), contract_tags)
+    assert model.num_labels == len(contract_tags)
+    assert "LOAD REPORT" not in capfd.readouterr().err + caplog.text
+    assert f"new classification head for {len(contract_tags)} tags" in caplog.text
+    assert "start random" not in caplog.text
+
+    state = {k: v for k, v in encoder.state_dict().items() if "layer.1.output" not in k}
+    broken = tmp_path / "broken"
+    encoder.save_pretrained(broken)
+    save_file({k: v.contiguous() for k, v in state.items()}, str(broken / "model.safetensors"))
+    caplog.clear()
+    with caplog.at_level("INFO", logger="nerkit.models"):
+        load_token_classifier(str(broken), contract_tags)
+    warned = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warned) == 1 and "layer.1.output.dense.weight" in warned[0].getMessage()
