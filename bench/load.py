@@ -223,22 +223,28 @@ async def wait_ready(client: Any, timeout: float, process: Any = None) -> None:
     raise SystemExit("the service did not become ready in time")
 
 
-async def one_request(client: Any, text: str, phase: Phase, headers: dict[str, str]) -> None:
+async def one_request(
+    client: Any, text: str, phase: Phase, headers: dict[str, str]
+) -> float | None:
+    """Send one document; the seconds its answer asks to wait (``Retry-After``), if any."""
     started = time.perf_counter()
     try:
         response = await client.post("/v1/ner", json={"text": text}, headers=headers)
     except Exception as err:
         phase.errors[type(err).__name__] = phase.errors.get(type(err).__name__, 0) + 1
-        return
+        return None
     latency = time.perf_counter() - started
     tokens = response.json()["meta"]["tokens"] if response.status_code == 200 else 0
     phase.record(response.status_code, latency, tokens)
+    retry_after = response.headers.get("Retry-After")
+    return float(retry_after) if response.status_code == 429 and retry_after else None
 
 
 async def closed_loop(
     client: Any, texts: list[str], concurrency: int, args: argparse.Namespace, headers: dict
 ) -> Phase:
-    """``concurrency`` clients, each sending its next request when the last one is answered."""
+    """``concurrency`` clients, each sending its next request when the last one is answered,
+    or, after a 429, when its ``Retry-After`` has passed (as a well-behaved client does)."""
     phase = Phase(f"concurrency {concurrency}")
     budget = {"left": args.max_requests}
     stop_at = time.perf_counter() + args.duration
@@ -247,8 +253,10 @@ async def closed_loop(
         i = w
         while time.perf_counter() < stop_at and budget["left"] > 0:
             budget["left"] -= 1
-            await one_request(client, texts[i % len(texts)], phase, headers)
+            retry_after = await one_request(client, texts[i % len(texts)], phase, headers)
             i += concurrency
+            if retry_after:
+                await asyncio.sleep(min(retry_after, max(0.0, stop_at - time.perf_counter())))
 
     started = time.perf_counter()
     await asyncio.gather(*(worker(w) for w in range(concurrency)))
@@ -295,8 +303,10 @@ async def abandoned_request(
     """A long request whose client leaves mid-read; how soon the model serves the next one.
 
     The long request is sent, given time to be tokenised and read for a while, then its
-    connection is dropped; a short request follows at once. With the model freed between
-    forward passes it is answered in about one batch plus its own reading.
+    connection is dropped; a short request follows at once, and again every 20 ms while the
+    service still answers 429 (it refuses until it has noticed the disconnect, within
+    ``DISCONNECT_POLL_S``). With the model freed between forward passes, the first short
+    request served is answered about one batch plus its own reading after the client left.
     """
     huge = " ".join(texts * (1 + args.abandon_chars // max(1, len(" ".join(texts)))))
     huge = huge[: args.abandon_chars]
@@ -307,7 +317,13 @@ async def abandoned_request(
     with contextlib.suppress(BaseException):
         await task
     left = time.perf_counter()
-    response = await client.post("/v1/ner", json={"text": texts[0]}, headers=headers)
+    refused = 0
+    while True:
+        response = await client.post("/v1/ner", json={"text": texts[0]}, headers=headers)
+        if response.status_code != 429 or time.perf_counter() - left > 60:
+            break
+        refused += 1
+        await asyncio.sleep(0.02)
     latency = time.perf_counter() - left
     await asyncio.sleep(1.0)  # the watcher's poll sees the disconnect well within this
     after = rejected_on_server((await client.get("/metrics")).text, "client_gone")
@@ -315,6 +331,7 @@ async def abandoned_request(
         "phase": f"abandoned {len(huge):,}-character request",
         "next_status": response.status_code,
         "next_latency_ms": round(1000 * latency, 1),
+        "refused_meanwhile": refused,
         "server_client_gone": after - before,
     }
 
@@ -362,8 +379,10 @@ async def measure(url: str, args: argparse.Namespace, process: Any = None) -> li
             abandoned = await abandoned_request(client, texts, args, headers)
             results.append(abandoned)
             print(
-                f"{abandoned['phase']:<36} next request answered {abandoned['next_status']} in "
-                f"{abandoned['next_latency_ms']} ms; dropped as client_gone in the service: "
+                f"{abandoned['phase']:<36} next request answered {abandoned['next_status']} "
+                f"{abandoned['next_latency_ms']} ms after the client left "
+                f"({abandoned['refused_meanwhile']} x 429 before); dropped as client_gone "
+                "in the service: "
                 f"{int(abandoned['server_client_gone'])}"
             )
     return results
@@ -466,14 +485,17 @@ def verdicts(results: list[dict[str, Any]], engine_tps: float | None) -> list[st
         )
     if steady and abandoned:
         alone, gone = steady[0], abandoned[0]
-        # The pass under way when the client left, then the short request's own reading.
-        bound = 2 * (alone["p99_ms"] or 0)
+        from serve.app import DISCONNECT_POLL_S
+
+        # The service's poll that notices the disconnect, the pass under way, then the short
+        # request's own reading.
+        bound = 2 * (alone["p99_ms"] or 0) + 1000 * DISCONNECT_POLL_S
         freed = gone["next_status"] == 200 and gone["next_latency_ms"] <= bound
         lines.append(
             f"{'met' if freed else 'MISSED'}: after a client left its "
-            f"{gone['phase'].split()[1]} request, the next request was answered in "
-            f"{gone['next_latency_ms']:.0f} ms (target <= 2x the concurrency-1 p99, "
-            f"{bound:.0f} ms: one pass in flight plus its own)"
+            f"{gone['phase'].split()[1]} request, the next request was answered "
+            f"{gone['next_latency_ms']:.0f} ms after it left (target <= the disconnect poll "
+            f"plus 2x the concurrency-1 p99, {bound:.0f} ms: one pass in flight plus its own)"
         )
     return lines
 
