@@ -58,6 +58,16 @@ def quiet_mlflow() -> None:
     )
     for name in ("mlflow.store.db.utils", "mlflow.pyfunc", "alembic"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # nerkit's pyfunc object holds no state (its artifacts are the bundle), so the pickle
+    # MLflow warns about is a reference to the installed class nerkit.pyfunc_model.
+    pyfunc_log = logging.getLogger("mlflow.pyfunc")
+    if not any(isinstance(f, _DropPickleWarning) for f in pyfunc_log.filters):
+        pyfunc_log.addFilter(_DropPickleWarning())
+
+
+class _DropPickleWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "as `python_model`" not in record.getMessage()
 
 
 def configure(uri: str, experiment: str, artifact_location: str | None = None) -> str:
