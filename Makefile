@@ -29,7 +29,7 @@ install: $(STAMP)
 # A promotion the gate refuses (exit 2) is a normal outcome, not a failed demo.
 demo: install
 	$(BIN)/python -m nerkit.corpus
-	$(BIN)/python -m train trainer.epochs=2
+	$(BIN)/python -m train trainer=quick
 	$(BIN)/python -m registry action=promote || [ $$? -eq 2 ]
 	$(BIN)/python -m registry action=list
 	@echo

@@ -63,6 +63,7 @@ class DataSettings:
 class TrainerSettings:
     epochs: float = 3.0
     learning_rate: float = 3e-4
+    head_learning_rate: float | None = None  # None: the head learns at learning_rate
     batch_size: int = 8
     eval_batch_tokens: int | None = None  # None: by device (nerkit.predictor)
     weight_decay: float = 0.01

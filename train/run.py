@@ -42,6 +42,10 @@ def optional_int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+def optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
 def tags_for(labels: list[str]) -> list[str]:
     """IOB2 tag list for entity types: ``O`` first, then ``B-X``, ``I-X`` per type."""
     return ["O"] + [f"{prefix}-{label}" for label in sorted(labels) for prefix in ("B", "I")]
@@ -106,10 +110,44 @@ def _trainer_class() -> type:
     from transformers import Trainer
 
     class WholeDocumentTrainer(Trainer):  # type: ignore[misc]
-        def __init__(self, *args: Any, dev_docs: list[Document], engine: dict, **kw: Any):
+        def __init__(
+            self,
+            *args: Any,
+            dev_docs: list[Document],
+            engine: dict,
+            head_learning_rate: float | None = None,
+            **kw: Any,
+        ):
             super().__init__(*args, **kw)
             self.dev_docs = dev_docs
             self.engine = engine
+            self.head_learning_rate = head_learning_rate
+
+        def create_optimizer(self, model: Any = None) -> Any:
+            """AdamW as the Trainer builds it, with the new head at its own learning rate:
+            a randomly initialised head learns faster than a pre-trained encoder should."""
+            if self.head_learning_rate is None or self.optimizer is not None:
+                return super().create_optimizer(model)
+            model = self.model if model is None else model
+            decay = set(self.get_decay_parameter_names(model))
+            groups: dict[tuple[bool, bool], list[Any]] = {}
+            for name, param in model.named_parameters():
+                if param.requires_grad:
+                    head = not name.startswith(model.base_model_prefix + ".")
+                    groups.setdefault((head, name in decay), []).append(param)
+            optimizer_cls, kwargs = self.get_optimizer_cls_and_kwargs(self.args, model)
+            self.optimizer = optimizer_cls(
+                [
+                    {
+                        "params": params,
+                        "lr": self.head_learning_rate if head else self.args.learning_rate,
+                        "weight_decay": self.args.weight_decay if decays else 0.0,
+                    }
+                    for (head, decays), params in sorted(groups.items())
+                ],
+                **kwargs,
+            )
+            return self.optimizer
 
         def evaluate(  # type: ignore[override]
             self, eval_dataset: Any = None, ignore_keys: Any = None, metric_key_prefix: str = "eval"
@@ -245,6 +283,7 @@ def fine_tune(
         ],
         dev_docs=prep.splits["dev"],
         engine=engine,
+        head_learning_rate=optional_float(cfg.trainer.head_learning_rate),
     )
     resume = bool(cfg.trainer.resume) and _has_checkpoint(output_dir / "checkpoints")
     if cfg.trainer.resume and not resume:

@@ -343,3 +343,36 @@ def test_a_new_head_is_explained_once_and_missing_encoder_weights_warned(
         load_token_classifier(str(broken), contract_tags)
     warned = [r for r in caplog.records if r.levelname == "WARNING"]
     assert len(warned) == 1 and "layer.1.output.dense.weight" in warned[0].getMessage()
+
+
+def test_the_head_learns_at_its_own_rate(tmp_path, tiny_model_dir, monkeypatch):
+    from train.run import run as train_run
+
+    monkeypatch.chdir(tmp_path)
+    cfg = train_config(
+        tmp_path,
+        tiny_model_dir,
+        "tracking.enabled=false",
+        "register=false",
+        "trainer.head_learning_rate=0.0",
+    )
+    train_run(cfg)
+    before = load_file(str(tiny_model_dir / "model.safetensors"))
+    after = weights(tmp_path / "run" / "bundle")
+    head = [n for n in after if n.startswith("classifier.")]
+    encoder = [n for n in after if n.startswith("bert.encoder.") and n.endswith("weight")]
+    assert head and encoder
+    for name in head:  # a zero rate (and so no weight decay) leaves the head as loaded
+        torch.testing.assert_close(after[name], before[name], rtol=0, atol=0, msg=name)
+    assert all(not torch.equal(after[n], before[n]) for n in encoder)
+
+
+def test_the_quick_schedule_is_the_default_one_cut_short():
+    import train.__main__  # noqa: F401
+
+    with initialize_config_dir(config_dir=CONF, version_base="1.3"):
+        default = compose("train").trainer
+        quick = compose("train", overrides=["trainer=quick"]).trainer
+    changed = {k for k in default if default[k] != quick[k]}
+    assert changed == {"batch_size", "max_steps", "head_learning_rate"}
+    assert quick.max_steps > 0 and quick.head_learning_rate > quick.learning_rate
