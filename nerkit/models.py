@@ -73,7 +73,8 @@ def load_token_classifier(name: str, tags: list[str], **kwargs: Any) -> Any:
         )
     finally:
         hf_logging.set_verbosity(verbosity)
-    head = {n for n, _ in model.named_parameters() if not n.startswith(model.base_model_prefix)}
+    prefix = model.base_model_prefix + "."
+    head = {n for n, _ in model.named_parameters() if not n.startswith(prefix)}
     missing = sorted(set(info.get("missing_keys", ())) - head)
     if missing:
         log.warning(
