@@ -48,6 +48,12 @@ def label_maps(labels: list[str]) -> tuple[dict[int, str], dict[str, int]]:
     return id2label, {label: i for i, label in id2label.items()}
 
 
+def head_parameter_names(model: Any) -> set[str]:
+    """Parameters of the task head: those outside the pre-trained base model."""
+    prefix = model.base_model_prefix + "."
+    return {name for name, _ in model.named_parameters() if not name.startswith(prefix)}
+
+
 def load_token_classifier(name: str, tags: list[str], **kwargs: Any) -> Any:
     """A token-classification model with a fresh head sized for ``tags`` (BIO tag names).
 
@@ -73,9 +79,7 @@ def load_token_classifier(name: str, tags: list[str], **kwargs: Any) -> Any:
         )
     finally:
         hf_logging.set_verbosity(verbosity)
-    prefix = model.base_model_prefix + "."
-    head = {n for n, _ in model.named_parameters() if not n.startswith(prefix)}
-    missing = sorted(set(info.get("missing_keys", ())) - head)
+    missing = sorted(set(info.get("missing_keys", ())) - head_parameter_names(model))
     if missing:
         log.warning(
             "%s: %d encoder weights were not in the checkpoint and start random: %s",

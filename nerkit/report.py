@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
 
-def plot_type_f1(report: dict[str, Any], path: Path) -> Path:
-    """Per-type F1 bars: windowed vs truncated (and the HF pipeline when present)."""
-    import logging
-
+def _pyplot() -> Any:
+    """matplotlib's pyplot on the file-only Agg backend, without its INFO chatter."""
     import matplotlib
 
     # The first import builds a font cache and says so at INFO, once per machine.
     logging.getLogger("matplotlib").setLevel(logging.WARNING)
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    return plt
+
+
+def plot_type_f1(report: dict[str, Any], path: Path) -> Path:
+    """Per-type F1 bars: windowed vs truncated (and the HF pipeline when present)."""
+    plt = _pyplot()
     import numpy as np
 
     readings = [r for r in ("windowed", "truncated", "pipeline") if r in report]
@@ -41,14 +47,7 @@ def plot_type_f1(report: dict[str, Any], path: Path) -> Path:
 
 def plot_confusion(report: dict[str, Any], path: Path) -> Path:
     """Confusion matrix of entity types over overlapping gold/predicted entities."""
-    import logging
-
-    import matplotlib
-
-    # The first import builds a font cache and says so at INFO, once per machine.
-    logging.getLogger("matplotlib").setLevel(logging.WARNING)
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
     import numpy as np
 
     conf = report["confusion"]

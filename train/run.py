@@ -128,13 +128,15 @@ def _trainer_class() -> type:
             a randomly initialised head learns faster than a pre-trained encoder should."""
             if self.head_learning_rate is None or self.optimizer is not None:
                 return super().create_optimizer(model)
+            from nerkit.models import head_parameter_names
+
             model = self.model if model is None else model
             decay = set(self.get_decay_parameter_names(model))
+            heads = head_parameter_names(model)
             groups: dict[tuple[bool, bool], list[Any]] = {}
             for name, param in model.named_parameters():
                 if param.requires_grad:
-                    head = not name.startswith(model.base_model_prefix + ".")
-                    groups.setdefault((head, name in decay), []).append(param)
+                    groups.setdefault((name in heads, name in decay), []).append(param)
             optimizer_cls, kwargs = self.get_optimizer_cls_and_kwargs(self.args, model)
             self.optimizer = optimizer_cls(
                 [
