@@ -157,6 +157,7 @@ def through_batch(uri: str, plain: Path, root: Path) -> dict[str, list]:
     from hydra import compose, initialize_config_dir
 
     from serve.batch import run, store_schema
+    from serve.batch.shards import read_results
 
     store_schema()
     with initialize_config_dir(config_dir=CONF, version_base="1.3"):
@@ -164,7 +165,7 @@ def through_batch(uri: str, plain: Path, root: Path) -> dict[str, list]:
             "batch",
             overrides=[
                 f"input={plain}",
-                f"output={root / 'batch.jsonl'}",
+                f"output={root / 'batch'}",
                 f"model_uri=models:/{NAME}@champion",
                 f"tracking.uri='{uri}'",
                 f"cache_dir={root / 'batch-cache'}",
@@ -173,8 +174,7 @@ def through_batch(uri: str, plain: Path, root: Path) -> dict[str, list]:
             ],
         )
     run(cfg)
-    lines = (root / "batch.jsonl").read_text().splitlines()
-    return {r["id"]: entity_keys(r["entities"]) for r in map(json.loads, lines)}
+    return {r["id"]: entity_keys(r["entities"]) for r in read_results(root / "batch")}
 
 
 def test_evaluate_mlflow_serve_and_batch_give_the_same_entities(champion, tmp_path, golden_chain):

@@ -1,0 +1,112 @@
+"""The Hydra schema of ``python -m serve.batch`` (``conf/batch.yaml``) and its checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from omegaconf import DictConfig
+
+from nerkit.settings import REQUIRED, RegistrySettings, TrackingSettings
+from serve.batch.inputs import BatchError
+from serve.batch.shards import FORMATS
+from serve.settings import PostprocessSettings
+
+ENGINES = ("local", "ray")
+RAY_INSTALL = "pip install -e '.[ray]'"
+
+
+@dataclass
+class RaySettings:
+    """``engine=ray``: where Ray runs and how the actor pool is shaped."""
+
+    address: str | None = None
+    actors: int | None = None
+    cpus_per_actor: float = 1.0
+    gpus_per_actor: float | None = None
+    batch_size: int = 32
+    readers: int = 2
+    working_dir: str | None = None
+
+
+@dataclass
+class BatchSettings:
+    """``conf/batch.yaml``; registered as ``batch_schema`` so a misspelt key fails."""
+
+    input: str = REQUIRED
+    output: str = REQUIRED
+    format: str = "auto"
+    model_uri: str | None = None
+    engine: str = "local"
+    device: str = "auto"
+    precision: str = "auto"
+    batch_tokens: int | None = None
+    compile: bool = False
+    workers: int | None = None
+    max_docs_in_flight: int = 1024
+    shard_docs: int = 1000
+    shard_seconds: float = 60.0
+    enrich: bool = False
+    resume: bool = True
+    max_chars: int = 5_000_000
+    cache_dir: str = ".cache/models"
+    ray: RaySettings = field(default_factory=RaySettings)
+    tracking: TrackingSettings = field(default_factory=TrackingSettings)
+    registry: RegistrySettings = field(default_factory=RegistrySettings)
+    kb: dict[str, Any] | None = None
+    postprocess: PostprocessSettings = field(default_factory=PostprocessSettings)
+
+
+def store_schema() -> None:
+    """Register :class:`BatchSettings` with Hydra's ConfigStore (``batch_schema``)."""
+    from hydra.core.config_store import ConfigStore
+
+    ConfigStore.instance().store(name="batch_schema", node=BatchSettings)
+
+
+def model_argument_as_uri(argv: list[str]) -> list[str]:
+    """Read ``model=X`` as ``model_uri=X`` (``model`` is the training model group)."""
+    return [f"model_uri={a[len('model=') :]}" if a.startswith("model=") else a for a in argv]
+
+
+def positive(cfg: DictConfig, *names: str) -> None:
+    for name in names:
+        value = cfg[name]
+        if value is not None and value <= 0:
+            raise BatchError(f"{name}={value} must be positive (1 or more)")
+
+
+def check_settings(cfg: DictConfig) -> None:
+    """Settings that are wrong whatever the input (BatchError, before anything is read)."""
+    from nerkit.devices import PRECISIONS
+
+    if str(cfg.engine) not in ENGINES:
+        raise BatchError(f"engine={cfg.engine!r} is not known: use engine=local or engine=ray")
+    if str(cfg.format) not in ("auto", *FORMATS):
+        raise BatchError(f"format={cfg.format!r} is not auto, jsonl or parquet")
+    positive(cfg, "shard_docs", "shard_seconds", "max_docs_in_flight", "max_chars")
+    positive(cfg, "workers", "batch_tokens")
+    if str(cfg.precision) != "auto" and str(cfg.precision) not in PRECISIONS:
+        raise BatchError(
+            f"precision={cfg.precision!r} is not auto or one of {', '.join(PRECISIONS)}"
+        )
+    if cfg.enrich and cfg.kb is None:
+        raise BatchError("enrich=true needs a knowledge base: use kb=default (conf/kb)")
+    if str(cfg.engine) == "ray":
+        check_ray_settings(cfg.ray)
+
+
+def check_ray_settings(ray_cfg: DictConfig) -> None:
+    try:
+        import ray.data  # noqa: F401
+    except ImportError:
+        raise BatchError(
+            f"engine=ray needs Ray Data, an optional extra: {RAY_INSTALL} (or run on one "
+            "machine with engine=local)"
+        ) from None
+    for name in ("actors", "cpus_per_actor", "batch_size", "readers"):
+        value = ray_cfg[name]
+        if value is not None and value <= 0:
+            raise BatchError(f"ray.{name}={value} must be positive")
+    if ray_cfg.gpus_per_actor is not None and ray_cfg.gpus_per_actor < 0:
+        raise BatchError(f"ray.gpus_per_actor={ray_cfg.gpus_per_actor} must be 0 or more")
