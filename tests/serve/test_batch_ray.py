@@ -52,11 +52,25 @@ def by_id(folder: Path) -> dict[str, dict]:
     return found
 
 
-def test_two_cpu_actors_write_what_the_local_engine_writes(serve_bundle, tmp_path, local_ray):
+def write_input(records: list[dict], folder: Path, kind: str) -> Path:
+    if kind == "jsonl":
+        return write_jsonl(folder / "in.jsonl", records)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = folder / "in.parquet"
+    pq.write_table(pa.Table.from_pylist(records), path, row_group_size=7)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "parquet"])
+def test_two_cpu_actors_write_what_the_local_engine_writes(
+    serve_bundle, tmp_path, local_ray, kind
+):
     records = corpus(24)
     records.insert(5, {"id": "doc-003", "text": "a duplicate id"})
     records.insert(9, {"id": "blank", "text": " "})
-    source = write_jsonl(tmp_path / "in.jsonl", records)
+    source = write_input(records, tmp_path, kind)
     local = run(batch_cfg(serve_bundle, source, tmp_path / "local", "shard_docs=5"))
     figures = run(
         batch_cfg(
@@ -73,7 +87,8 @@ def test_two_cpu_actors_write_what_the_local_engine_writes(serve_bundle, tmp_pat
     assert len(by_id(tmp_path / "ray")) == 24
     ray_errors = (tmp_path / "ray" / ERRORS).read_text().splitlines()
     assert ray_errors == (tmp_path / "local" / ERRORS).read_text().splitlines()
-    assert [json.loads(e)["line"] for e in ray_errors] == [6, 10]
+    where = "line" if kind == "jsonl" else "row"
+    assert [json.loads(e)[where] for e in ray_errors] == [6, 10]
     assert figures["device"].startswith("ray: 2 CPU actors")
     for key in ("written", "failed", "wordpieces", "entities"):
         assert figures[key] == local[key], key
