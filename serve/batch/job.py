@@ -105,8 +105,7 @@ def prepare(cfg: DictConfig) -> Job:
     output = ShardedOutput.open(
         folder, fmt, bool(cfg.resume), int(cfg.shard_docs), float(cfg.shard_seconds)
     )
-    ray = str(cfg.engine) == "ray"
-    source = open_input(input_path, int(cfg.ray.batch_size)) if ray else open_input(input_path)
+    source = open_input(input_path)  # the Ray job cuts it again by its actors' batch size
     uri = str(cfg.model_uri or f"models:/{cfg.registry.model_name}@champion")
     model = resolved_model(
         uri, str(cfg.tracking.uri), str(cfg.registry.model_name), str(cfg.cache_dir)

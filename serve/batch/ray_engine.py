@@ -20,10 +20,11 @@ import json
 import logging
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from serve.batch.inputs import BadRecord, BatchError, Record, read_piece
+from serve.batch.inputs import BadRecord, BatchError, Record, open_input, read_piece
 from serve.batch.job import Event, Job, Skipped, Written, configured_kb, configured_rules
 
 log = logging.getLogger("serve.batch")
@@ -175,9 +176,22 @@ def start_ray(cfg: Any) -> bool:
     return True
 
 
-def pool_shape(cfg: Any) -> tuple[int, float, float]:
-    """Actors, CPUs and GPUs per actor: one actor per GPU when the cluster has GPUs, else
-    one per ``cpus_per_actor`` CPUs."""
+CPU_ACTOR_BATCH = 4  # documents per call: a CPU actor reads a contract in about 2 s
+GPU_ACTOR_BATCH = 32  # enough windows per call to fill a GPU's token budget
+
+
+@dataclass(frozen=True)
+class Pool:
+    actors: int
+    cpus: float
+    gpus: float
+    batch_size: int
+
+
+def pool_shape(cfg: Any) -> Pool:
+    """Actors, CPUs and GPUs per actor and documents per call: one actor per GPU when the
+    cluster has GPUs, else one per ``cpus_per_actor`` CPUs. Small batches on CPU actors
+    keep the last ones from waiting on one actor's long batch."""
     import ray
 
     resources = ray.cluster_resources()
@@ -192,10 +206,13 @@ def pool_shape(cfg: Any) -> tuple[int, float, float]:
         actors = max(1, int(gpus // gpus_per_actor))
     else:
         actors = max(1, int(float(resources.get("CPU", 1)) // cpus_per_actor))
-    return actors, cpus_per_actor, float(gpus_per_actor)
+    batch_size = cfg.ray.batch_size
+    if batch_size is None:
+        batch_size = GPU_ACTOR_BATCH if gpus_per_actor > 0 else CPU_ACTOR_BATCH
+    return Pool(actors, cpus_per_actor, float(gpus_per_actor), int(batch_size))
 
 
-def actor_spec(job: Job) -> dict[str, Any]:
+def actor_spec(job: Job, pool: Pool) -> dict[str, Any]:
     """What every actor needs to load the same model and output path as the driver."""
     cfg, model = job.cfg, job.model
     pinned = job.uri
@@ -211,7 +228,7 @@ def actor_spec(job: Job) -> dict[str, Any]:
         "precision": str(cfg.precision),
         "batch_tokens": None if cfg.batch_tokens is None else int(cfg.batch_tokens),
         "compile": bool(cfg.compile),
-        "batch_size": int(cfg.ray.batch_size),
+        "batch_size": pool.batch_size,
         "cpus_per_actor": float(cfg.ray.cpus_per_actor),
         "rules": configured_rules(cfg),
         "kb": configured_kb(cfg),
@@ -230,8 +247,11 @@ def ray_events(job: Job) -> tuple[str, Iterator[Event]]:
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False  # the job's own bar counts documents
-    actors, cpus, gpus = pool_shape(cfg)
-    pieces = [{"piece": json.dumps(p)} for p in job.source.pieces]
+    pool = pool_shape(cfg)
+    # One piece per actor call: a piece's records become one block, and blocks are what
+    # the actors share out.
+    source = open_input(job.input_path, pool.batch_size)
+    pieces = [{"piece": json.dumps(p)} for p in source.pieces]
     dataset = (
         ray.data.from_items(pieces, override_num_blocks=max(1, len(pieces)))
         # Reading is light and bounded by backpressure; with no CPU reserved it cannot
@@ -244,16 +264,16 @@ def ray_events(job: Job) -> tuple[str, Iterator[Event]]:
         )
         .map_batches(
             NerActor,
-            fn_constructor_kwargs={"spec": actor_spec(job)},
-            batch_size=int(cfg.ray.batch_size),
+            fn_constructor_kwargs={"spec": actor_spec(job, pool)},
+            batch_size=pool.batch_size,
             batch_format="pyarrow",
-            compute=ray.data.ActorPoolStrategy(size=actors),
-            num_cpus=cpus,
-            num_gpus=gpus,
+            compute=ray.data.ActorPoolStrategy(size=pool.actors),
+            num_cpus=pool.cpus,
+            num_gpus=pool.gpus,
         )
     )
-    where = "GPU" if gpus else "CPU"
-    device = f"ray: {actors} {where} actors ({cfg.device} {cfg.precision})"
+    where = "GPU" if pool.gpus else "CPU"
+    device = f"ray: {pool.actors} {where} actors ({cfg.device} {cfg.precision})"
     return device, driver_events(dataset, started)
 
 

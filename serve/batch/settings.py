@@ -24,7 +24,7 @@ class RaySettings:
     actors: int | None = None
     cpus_per_actor: float = 1.0
     gpus_per_actor: float | None = None
-    batch_size: int = 32
+    batch_size: int | None = None
     readers: int = 2
     working_dir: str | None = None
 

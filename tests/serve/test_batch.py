@@ -342,6 +342,15 @@ def test_bad_settings_fail_at_start_up(serve_bundle, tmp_path):
     assert not output.exists()
 
 
+def test_engine_ray_without_ray_says_how_to_install_it(serve_bundle, tmp_path, monkeypatch):
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": TEXTS["short"]}])
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray raises ImportError
+    monkeypatch.setitem(sys.modules, "ray.data", None)
+    with pytest.raises(BatchError, match=r"engine=ray needs Ray Data.*pip install -e '\.\[ray\]'"):
+        run(batch_cfg(serve_bundle, source, tmp_path / "out", "engine=ray"))
+    assert not (tmp_path / "out").exists()
+
+
 def test_model_argument_is_read_as_the_model_uri():
     argv = ["serve.batch", "model=models:/x@champion", "input=a", "model_uri_x=1"]
     assert model_argument_as_uri(argv) == [
