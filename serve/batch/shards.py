@@ -318,18 +318,27 @@ def check_folder(folder: Path, resume: bool) -> None:
         )
     if not folder.is_dir() or not any(folder.iterdir()):
         return
-    if not (folder / MANIFEST).exists() and not any(
-        SHARD_NAME.match(p.name) or p.name.startswith(TEMPORARY_PREFIX) for p in folder.iterdir()
-    ):
+    ours = [p for p in folder.iterdir() if is_ours(p.name)]
+    if not ours:
         raise BatchError(
             f"output {folder} is a folder that serve.batch did not write (no {MANIFEST}): "
             "give an empty or new folder"
         )
-    if not resume:
+    holds_results = any(p.name != ERRORS and p.name != SUMMARY for p in ours)
+    if holds_results and not resume:
         raise BatchError(
             f"output {folder} already holds results: delete it, or set resume=true to continue "
             "it (documents already in it are skipped)"
         )
+
+
+def is_ours(name: str) -> bool:
+    """A file serve.batch writes in an output folder."""
+    return (
+        name in (MANIFEST, ERRORS, SUMMARY)
+        or name.startswith(TEMPORARY_PREFIX)
+        or bool(SHARD_NAME.match(name))
+    )
 
 
 def discard_uncommitted(folder: Path, listed: set[str]) -> int:

@@ -272,6 +272,18 @@ def test_parquet_in_and_out(serve_bundle, engine, tmp_path):
     assert figures["written"] == len(TEXTS) and figures["failed"] == 1
 
 
+def test_a_run_that_wrote_no_results_can_run_again(serve_bundle, tmp_path):
+    """Only bad records: the folder holds the errors file and the summary, no shard."""
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": " "}])
+    output = tmp_path / "out"
+    assert run(batch_cfg(serve_bundle, source, output))["failed"] == 1
+    assert sorted(p.name for p in output.iterdir()) == ["_errors.jsonl", "_summary.json"]
+    write_jsonl(source, [{"id": "a", "text": TEXTS["short"]}])  # the record fixed
+    figures = run(batch_cfg(serve_bundle, source, output, "resume=false"))
+    assert figures["written"] == 1 and figures["failed"] == 0
+    assert committed_ids(output) == ["a"] and not (output / ERRORS).exists()
+
+
 def test_a_parquet_file_without_a_text_column_is_refused(serve_bundle, tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq

@@ -64,9 +64,7 @@ def write_input(records: list[dict], folder: Path, kind: str) -> Path:
 
 
 @pytest.mark.parametrize("kind", ["jsonl", "parquet"])
-def test_two_cpu_actors_write_what_the_local_engine_writes(
-    serve_bundle, tmp_path, local_ray, kind
-):
+def test_two_cpu_actors_write_what_the_local_engine_writes(serve_bundle, tmp_path, local_ray, kind):
     records = corpus(24)
     records.insert(5, {"id": "doc-003", "text": "a duplicate id"})
     records.insert(9, {"id": "blank", "text": " "})
