@@ -244,23 +244,40 @@ def ray_events(job: Job) -> tuple[str, Iterator[Event]]:
 
     cfg = job.cfg
     started = start_ray(cfg)
-    context = ray.data.DataContext.get_current()
-    context.execution_options.preserve_order = True
-    context.enable_progress_bars = False  # the job's own bar counts documents
-    pool = pool_shape(cfg)
+    try:
+        context = ray.data.DataContext.get_current()
+        context.execution_options.preserve_order = True
+        context.enable_progress_bars = False  # the job's own bar counts documents
+        pool = pool_shape(cfg)
+        dataset = build_dataset(job, pool)
+    except BaseException:
+        if started:
+            ray.shutdown()
+        raise
+    where = "GPU" if pool.gpus else "CPU"
+    device = f"ray: {pool.actors} {where} actors ({cfg.device} {cfg.precision})"
+    return device, driver_events(dataset, started)
+
+
+def build_dataset(job: Job, pool: Pool) -> Any:
+    """Pieces -> read tasks -> the actor pool; nothing runs until the driver iterates."""
+    import ray
+    import ray.data
+
     # One piece per actor call: a piece's records become one block, and blocks are what
     # the actors share out.
     source = open_input(job.input_path, pool.batch_size)
     pieces = [{"piece": json.dumps(p)} for p in source.pieces]
-    dataset = (
+    done = [ray.put(job.output.done)]
+    return (
         ray.data.from_items(pieces, override_num_blocks=max(1, len(pieces)))
         # Reading is light and bounded by backpressure; with no CPU reserved it cannot
         # wait behind actors that hold every CPU (Ray would deadlock on a small machine),
         # and a few readers keep up (without a bound Ray starts a process per piece).
         .flat_map(
-            functools.partial(read_rows, max_chars=job.max_chars, done=[ray.put(job.output.done)]),
+            functools.partial(read_rows, max_chars=job.max_chars, done=done),
             num_cpus=0,
-            compute=ray.data.TaskPoolStrategy(size=int(cfg.ray.readers)),
+            compute=ray.data.TaskPoolStrategy(size=int(job.cfg.ray.readers)),
         )
         .map_batches(
             NerActor,
@@ -272,9 +289,6 @@ def ray_events(job: Job) -> tuple[str, Iterator[Event]]:
             num_gpus=pool.gpus,
         )
     )
-    where = "GPU" if pool.gpus else "CPU"
-    device = f"ray: {pool.actors} {where} actors ({cfg.device} {cfg.precision})"
-    return device, driver_events(dataset, started)
 
 
 def driver_events(dataset: Any, started: bool) -> Iterator[Event]:
