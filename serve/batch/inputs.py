@@ -320,12 +320,20 @@ def read_parquet_piece(piece: dict, max_chars: int) -> Iterator[Record | BadReco
 # --- labelled files --------------------------------------------------------------------
 
 
+# Documents :func:`open_labelled` already read, by path: the local job reads them once.
+# A Ray worker, another process, finds none here and reads the file itself.
+_labelled: dict[str, list[Any]] = {}
+
+
 def read_labelled_piece(piece: dict, max_chars: int) -> Iterator[Record | BadRecord]:
     """Records of documents read by :func:`nerkit.formats.load_documents` (labels ignored)."""
     from nerkit.formats import load_documents
 
     source = piece["path"]
-    for position, doc in enumerate(load_documents(source), start=1):
+    documents = _labelled.pop(source, None)
+    if documents is None:
+        documents = load_documents(source)
+    for position, doc in enumerate(documents, start=1):
         yield check_record(str(doc.id), doc.text, source, None, position, max_chars)
 
 
@@ -388,10 +396,11 @@ def open_labelled(path: Path) -> InputSource:
     from nerkit.formats import load_documents
 
     try:
-        count = len(load_documents(path))  # every problem of the file at once, up front
+        documents = load_documents(path)  # every problem of the file at once, up front
     except (ValueError, OSError) as err:  # DataError is a ValueError
         raise BatchError(f"input {path} cannot be read: {err}") from None
-    return InputSource("labelled", count, [{"kind": "labelled", "path": str(path)}])
+    _labelled[str(path)] = documents
+    return InputSource("labelled", len(documents), [{"kind": "labelled", "path": str(path)}])
 
 
 def select(

@@ -22,7 +22,7 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 from serve.batch.inputs import BadRecord, BatchError, InputSource, Record, open_input, select
-from serve.batch.results import build_enricher, build_output_chain, outcome
+from serve.batch.results import outcome, output_path
 from serve.batch.settings import check_settings
 from serve.batch.shards import ERRORS, SUMMARY, ErrorLog, ShardedOutput, output_format
 
@@ -167,11 +167,11 @@ def records_to_read(
 def local_events(job: Job) -> tuple[str, Iterator[Event]]:
     """The local engine: this process's predictor over the input's records."""
     cfg = job.cfg
+    name, version = job.model.name, job.model.version
     predictor = load_predictor(job.model.path, cfg)
-    chain = build_output_chain(
-        predictor.meta, configured_rules(cfg), f"{job.model.name} {job.model.version}"
+    served = output_path(
+        predictor, configured_rules(cfg), configured_kb(cfg), bool(cfg.enrich), f"{name} {version}"
     )
-    enricher = build_enricher(configured_kb(cfg)) if cfg.enrich else None
 
     def events() -> Iterator[Event]:
         side: deque[Event] = deque()
@@ -180,7 +180,7 @@ def local_events(job: Job) -> tuple[str, Iterator[Event]]:
         for result in stream:
             while side:
                 yield side.popleft()
-            done = outcome(result, chain, enricher, job.model.name, job.model.version)
+            done = outcome(result, served, name, version)
             yield done if isinstance(done, BadRecord) else Written(done, result.id.position)
         while side:
             yield side.popleft()

@@ -86,14 +86,14 @@ def read_rows(entry: dict[str, Any], max_chars: int, done: list[Any]) -> Iterato
 
 
 class NerActor:
-    """One model per actor: the predictor, the chain and the enricher, loaded once."""
+    """One model per actor: its output path (predictor, chain, enricher), loaded once."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
         import torch
 
         from nerkit.modelref import resolve_bundle
         from nerkit.predictor import Predictor
-        from serve.batch.results import build_enricher, build_output_chain
+        from serve.batch.results import output_path
 
         bundle = resolve_bundle(
             spec["uri"], spec["tracking_uri"], spec["cache_dir"], spec["model_name"]
@@ -106,7 +106,7 @@ class NerActor:
         if not torch.cuda.is_available():
             torch.set_num_threads(max(1, int(spec["cpus_per_actor"])))
         self.name, self.version = bundle.name, bundle.version
-        self.predictor = Predictor.from_bundle(
+        predictor = Predictor.from_bundle(
             bundle.path,
             device=spec["device"],
             precision=spec["precision"],
@@ -116,8 +116,7 @@ class NerActor:
             max_docs_in_flight=spec["batch_size"],
         )
         where = f"{bundle.name} {bundle.version}"
-        self.chain = build_output_chain(self.predictor.meta, spec["rules"], where)
-        self.enricher = build_enricher(spec["kb"]) if spec["enrich"] else None
+        self.served = output_path(predictor, spec["rules"], spec["kb"], spec["enrich"], where)
 
     def __call__(self, batch: Any) -> Any:
         import pyarrow as pa
@@ -130,11 +129,11 @@ class NerActor:
             for r in rows
             if r["kind"] == "read"
         ]
-        stream = self.predictor.predict_stream((record, record.text) for record in records)
-        answers = {}
-        for result in stream:
-            done = outcome(result, self.chain, self.enricher, self.name, self.version)
-            answers[result.id.position] = done
+        stream = self.served.predictor.predict_stream((r, r.text) for r in records)
+        answers = {
+            result.id.position: outcome(result, self.served, self.name, self.version)
+            for result in stream
+        }
         out = [answer_row(row, answers.get(row["position"])) for row in rows]
         return pa.Table.from_pylist(out, schema=row_schema())
 

@@ -69,11 +69,11 @@ def model_argument_as_uri(argv: list[str]) -> list[str]:
     return [f"model_uri={a[len('model=') :]}" if a.startswith("model=") else a for a in argv]
 
 
-def positive(cfg: DictConfig, *names: str) -> None:
+def positive(cfg: DictConfig, *names: str, prefix: str = "") -> None:
     for name in names:
         value = cfg[name]
         if value is not None and value <= 0:
-            raise BatchError(f"{name}={value} must be positive (1 or more)")
+            raise BatchError(f"{prefix}{name}={value} must be positive")
 
 
 def check_settings(cfg: DictConfig) -> None:
@@ -104,9 +104,6 @@ def check_ray_settings(ray_cfg: DictConfig) -> None:
             f"engine=ray needs Ray Data, an optional extra: {RAY_INSTALL} (or run on one "
             "machine with engine=local)"
         ) from None
-    for name in ("actors", "cpus_per_actor", "batch_size", "readers"):
-        value = ray_cfg[name]
-        if value is not None and value <= 0:
-            raise BatchError(f"ray.{name}={value} must be positive")
+    positive(ray_cfg, "actors", "cpus_per_actor", "batch_size", "readers", prefix="ray.")
     if ray_cfg.gpus_per_actor is not None and ray_cfg.gpus_per_actor < 0:
         raise BatchError(f"ray.gpus_per_actor={ray_cfg.gpus_per_actor} must be 0 or more")
