@@ -75,9 +75,13 @@ def plan_batches(
 
 
 def batch_inputs(
-    pieces: Sequence[np.ndarray], special: SpecialTokens, length: int
+    pieces: Sequence[np.ndarray],
+    special: SpecialTokens,
+    length: int,
+    shapes: Sequence[np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
-    """``input_ids``, ``attention_mask`` (and ``token_type_ids``) for windows of content ids.
+    """``input_ids``, ``attention_mask`` (and ``token_type_ids``) for windows of content ids,
+    and ``shape_ids`` when the windows' token ``shapes`` are given (nerkit.shapes).
 
     Rows are padded on the right to ``length`` with the tokenizer's pad id.
     """
@@ -98,4 +102,10 @@ def batch_inputs(
     out = {"input_ids": ids, "attention_mask": mask}
     if special.uses_token_type_ids:
         out["token_type_ids"] = types
+    if shapes is not None:
+        # Special tokens and padding keep SHAPE_NONE (0), as in training_windows.
+        shape_ids = np.zeros((rows, length), dtype=np.int64)
+        for row, piece in enumerate(shapes):
+            shape_ids[row, n_prefix : n_prefix + len(piece)] = piece
+        out["shape_ids"] = shape_ids
     return out

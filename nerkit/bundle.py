@@ -7,6 +7,9 @@ Layout::
         tokenizer.json, tokenizer_config...  its tokenizer (save_pretrained)
         nerkit.json                          BundleMeta: tags, window, aggregation, ...
 
+A model with a head from ``nerkit.heads`` (``head`` set in nerkit.json) keeps its encoder
+in ``encoder/`` (save_pretrained) and the head and shape weights in ``head.safetensors``.
+
 Anything that needs to know how a model must be run (tags, window length and overlap,
 aggregation) reads it from ``nerkit.json``, never from a second copy of the settings.
 """
@@ -65,6 +68,11 @@ class BundleMeta:
     # ``{_target_: ...}`` mappings as in conf/postprocess. None: none recorded (older
     # bundles); the registry records the configured chain when it registers one.
     postprocess: list[Any] | None = None
+    # The task head (nerkit.heads) as a ``{_target_: ...}`` mapping; None: the
+    # architecture's own head, saved and loaded by Hugging Face (the bundle's config.json).
+    head: dict[str, Any] | None = None
+    # Whether the model reads token shapes (nerkit.shapes) beside the word-pieces.
+    shape_features: bool = False
     labels: list[str] = field(default_factory=list)
     scheme: str = SCHEME
     created_at: str = field(default_factory=_now)
@@ -97,6 +105,12 @@ class BundleMeta:
             raise ValueError(
                 f"window overlap={self.overlap} must be in [0, max_length={self.max_length})"
             )
+        if self.head is None and self.shape_features:
+            raise ValueError("shape_features needs a head from nerkit.heads (model.head)")
+        if self.head is not None and (
+            not isinstance(self.head, dict) or not isinstance(self.head.get("_target_"), str)
+        ):
+            raise ValueError(f"head must be a mapping with a _target_, not {self.head!r}")
         if self.postprocess is not None and not isinstance(self.postprocess, list):
             raise ValueError(
                 f"postprocess must be a list of rules (as in conf/postprocess), "
@@ -181,24 +195,34 @@ def load_bundle(
     ``dtype`` (a torch dtype) loads the weights straight into it; the model uses SDPA
     attention when its architecture supports it.
     """
-    from transformers import AutoModelForTokenClassification
-
     from nerkit.models import load_tokenizer
 
     folder = Path(path)
     meta = read_bundle_meta(folder)
     kwargs: dict[str, Any] = {} if dtype is None else {"dtype": dtype}
+    if meta.head is not None:
+        from nerkit.heads import load_tagger
+
+        model = load_tagger(folder, meta.tags, meta.head, meta.shape_features, **kwargs)
+    else:
+        model = _load_token_classifier(folder, kwargs)
+    _check_model_tags(model, meta.tags, str(folder))
+    model.to(device)
+    model.eval()
+    tokenizer = load_tokenizer(str(folder))
+    return model, tokenizer, meta
+
+
+def _load_token_classifier(folder: Path, kwargs: dict[str, Any]) -> Any:
+    from transformers import AutoModelForTokenClassification
+
     try:
         model = AutoModelForTokenClassification.from_pretrained(
             folder, attn_implementation="sdpa", **kwargs
         )
     except (ValueError, ImportError):  # architecture without SDPA support
         model = AutoModelForTokenClassification.from_pretrained(folder, **kwargs)
-    _check_model_tags(model, meta.tags, str(folder))
-    model.to(device)
-    model.eval()
-    tokenizer = load_tokenizer(str(folder))
-    return model, tokenizer, meta
+    return model
 
 
 def bundle_sha256(path: str | Path) -> str:

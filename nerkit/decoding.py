@@ -25,7 +25,9 @@ log-probabilities with the invalid transitions forbidden: ``I-X`` may only follo
 or ``I-X``, and may not start the document. Where the per-word best tags already obey
 the rules they are the answer; elsewhere only the stretch around a broken rule is decoded
 (:func:`segment_starts`), the stretches of many documents in one loop over positions
-(:func:`viterbi_pieces`). Entities get character offsets into the
+(:func:`viterbi_pieces`). A CRF head (``nerkit.heads``) adds its learned transition
+scores to the allowed moves; then every document is decoded whole. Entities get
+character offsets into the
 original text (start of the first token of the first word, end of the last token of the
 last word) and a score, the mean probability of the chosen tags over the entity's words.
 """
@@ -191,9 +193,12 @@ class TagScheme:
         return bool(self.allowed_start[p[0]] and self.allowed[p[:-1], p[1:]].all())
 
 
-def viterbi_bio(log_probs: np.ndarray, scheme: TagScheme) -> np.ndarray:
-    """Best valid IOB2 tag-id path through ``(W, T)`` log-probabilities."""
-    return viterbi_bio_many([log_probs], scheme)[0]
+def viterbi_bio(
+    log_probs: np.ndarray, scheme: TagScheme, transitions: np.ndarray | None = None
+) -> np.ndarray:
+    """Best valid IOB2 tag-id path through ``(W, T)`` log-probabilities (plus learned
+    ``transitions[previous, next]`` scores when given)."""
+    return viterbi_bio_many([log_probs], scheme, transitions)[0]
 
 
 def segment_starts(log_probs: np.ndarray, scheme: TagScheme) -> np.ndarray:
@@ -216,14 +221,21 @@ def segment_starts(log_probs: np.ndarray, scheme: TagScheme) -> np.ndarray:
     return starts
 
 
-def viterbi_bio_many(log_probs: Sequence[np.ndarray], scheme: TagScheme) -> list[np.ndarray]:
+def viterbi_bio_many(
+    log_probs: Sequence[np.ndarray], scheme: TagScheme, transitions: np.ndarray | None = None
+) -> list[np.ndarray]:
     """Best valid IOB2 paths for many documents.
+
+    With learned ``transitions`` (a CRF head, nerkit.heads) every document goes through
+    Viterbi whole: the shortcuts below hold only when every allowed move scores the same.
 
     Each word starts at its own best tag (the greedy path). Only the pieces of a document
     (see :func:`segment_starts`) where the greedy path breaks a rule go through Viterbi,
     all such pieces of all documents together (:func:`viterbi_pieces`). A document's
     path depends on nothing but its own probabilities.
     """
+    if transitions is not None:
+        return _viterbi_whole(log_probs, scheme, transitions)
     paths: list[np.ndarray] = []
     pieces: list[np.ndarray] = []
     places: list[tuple[int, int, int]] = []  # (document, start, end) of each piece
@@ -249,7 +261,25 @@ def viterbi_bio_many(log_probs: Sequence[np.ndarray], scheme: TagScheme) -> list
     return paths
 
 
-def viterbi_pieces(log_probs: Sequence[np.ndarray], scheme: TagScheme) -> list[np.ndarray]:
+def _viterbi_whole(
+    log_probs: Sequence[np.ndarray], scheme: TagScheme, transitions: np.ndarray
+) -> list[np.ndarray]:
+    n_tags = len(scheme.tags)
+    if np.shape(transitions) != (n_tags, n_tags):
+        raise ValueError(
+            f"transition scores of shape {np.shape(transitions)} do not fit {n_tags} tags"
+        )
+    paths = [np.zeros(0, dtype=np.int64)] * len(log_probs)
+    busy = [i for i, lp in enumerate(log_probs) if len(lp)]
+    decoded = viterbi_pieces([log_probs[i] for i in busy], scheme, transitions)
+    for i, path in zip(busy, decoded, strict=True):
+        paths[i] = path
+    return paths
+
+
+def viterbi_pieces(
+    log_probs: Sequence[np.ndarray], scheme: TagScheme, transitions: np.ndarray | None = None
+) -> list[np.ndarray]:
     """Viterbi over many sequences at once, each with exactly the arithmetic it gets alone.
 
     The loop over word positions is shared: one numpy step advances every sequence still
@@ -266,7 +296,8 @@ def viterbi_pieces(log_probs: Sequence[np.ndarray], scheme: TagScheme) -> list[n
     n_steps = int(sorted_lengths[0])
     # running[w]: how many sequences are longer than w (they are the first rows).
     running = np.searchsorted(-sorted_lengths, -np.arange(1, n_steps + 1), side="right")
-    transition = np.where(scheme.allowed, 0.0, -np.inf)[None]  # (1, previous, next)
+    learned = 0.0 if transitions is None else np.asarray(transitions, dtype=np.float64)
+    transition = np.where(scheme.allowed, learned, -np.inf)[None]  # (1, previous, next)
     score = np.where(scheme.allowed_start[None], flat[starts], -np.inf)
     final = np.empty_like(score)  # each sequence's scores at its own last word
     back: list[np.ndarray] = []  # back[w - 1]: best previous tag at step w, running rows
@@ -317,9 +348,12 @@ def decode_entities(
     offsets: np.ndarray,
     scheme: TagScheme,
     aggregation: str = "first",
+    transitions: np.ndarray | None = None,
 ) -> list[Entity]:
     """Entities from stitched token probabilities ``(n, T)``; ``text[start:end] == text``."""
-    return decode_many([text], [probs], [word_ids], [offsets], scheme, aggregation)[0]
+    return decode_many(
+        [text], [probs], [word_ids], [offsets], scheme, aggregation, transitions
+    )[0]
 
 
 def decode_many(
@@ -329,14 +363,20 @@ def decode_many(
     offsets: Sequence[np.ndarray],
     scheme: TagScheme,
     aggregation: str = "first",
+    transitions: np.ndarray | None = None,
 ) -> list[list[Entity]]:
-    """:func:`decode_entities` for many documents, their Viterbi steps taken together."""
+    """:func:`decode_entities` for many documents, their Viterbi steps taken together.
+
+    ``transitions`` (a CRF head's learned scores) are added to every move of the path; the
+    words' log-probabilities stand for the CRF's emissions, since a softmax only shifts a
+    word's scores by a constant, which changes no path.
+    """
     words = [
         word_probabilities(p, w, o, aggregation)
         for p, w, o in zip(probs, word_ids, offsets, strict=True)
     ]
     log_probs = [np.log(np.maximum(w.probs, LOG_FLOOR)) for w in words]
-    paths = viterbi_bio_many(log_probs, scheme)
+    paths = viterbi_bio_many(log_probs, scheme, transitions)
     return [
         path_entities(text, w, path, scheme)
         for text, w, path in zip(texts, words, paths, strict=True)

@@ -121,3 +121,37 @@ def model_max_tokens(model: Any, tokenizer: Any | None = None) -> int:
     if getattr(config, "model_type", "") in {"roberta", "xlm-roberta", "camembert"}:
         limit -= int(getattr(config, "pad_token_id", 1) or 1) + 1
     return limit
+
+
+def tiny_tagger(
+    tags: list[str],
+    vocab_size: int,
+    head: str = "nerkit.heads.CRFHead",
+    shape_features: bool = True,
+    seed: int = 0,
+) -> Any:
+    """A small random :class:`nerkit.heads.TokenTagger` (tests and speed checks): a tiny
+    BERT encoder, the ``head`` class, shape features; every weight random, transitions and
+    shape embeddings included, so each part changes what the model reads."""
+    import torch
+    from transformers import BertConfig, BertModel
+
+    from nerkit.heads import TokenTagger
+
+    torch.manual_seed(seed)
+    config = BertConfig(
+        vocab_size=vocab_size,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=512,
+    )
+    model = TokenTagger(
+        BertModel(config, add_pooling_layer=False), {"_target_": head}, tags, shape_features
+    )
+    with torch.no_grad():
+        for name, param in model.named_parameters():
+            if not name.startswith("encoder."):
+                param.normal_(0.0, 0.5)
+    return model

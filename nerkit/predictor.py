@@ -200,11 +200,33 @@ class Predictor:
                 torch.set_num_threads(int(threads))
             else:
                 limit_cpu_threads()
+        from nerkit.heads import transition_scores
+
+        # Read before any cast or quantisation: the decoder works in float64.
+        self.transitions = transition_scores(model)
+        self.reads_shapes = bool(getattr(model, "uses_shapes", False))
         self.model = prepare_model(
             model, self.device, precision, owned=owns_model, compiled=compile
         )
         self.compiled = compile
         self._run: Any = compile_model(self.model, precision) if compile else self.model
+
+    def batch_for(
+        self,
+        tokenized: Sequence[TokenizedText],
+        doc_of: np.ndarray,
+        flat: np.ndarray,
+        members: np.ndarray,
+        size: int,
+    ) -> dict[str, np.ndarray]:
+        """The model's inputs for windows ``members`` (rows of ``flat``, token ranges of
+        documents ``doc_of``), padded to ``size``; token shapes when the model reads them."""
+        rows = [(tokenized[doc_of[k]], flat[k, 0], flat[k, 1]) for k in members.tolist()]
+        pieces = [tok.input_ids[start:end] for tok, start, end in rows]
+        shapes = None
+        if self.reads_shapes:
+            shapes = [_shapes(tok)[start:end] for tok, start, end in rows]
+        return batch_inputs(pieces, self.special, size, shapes)
 
     @property
     def tags(self) -> list[str]:
@@ -282,11 +304,8 @@ class Predictor:
             for size, members in tqdm(
                 plan, desc="Reading windows", unit="batch", disable=not progress
             ):
-                pieces = [
-                    tokenized[doc_of[k]].input_ids[flat[k, 0] : flat[k, 1]]
-                    for k in members.tolist()
-                ]
-                probs = self._forward(batch_inputs(pieces, self.special, size))
+                inputs = self.batch_for(tokenized, doc_of, flat, members, size)
+                probs = self._forward(inputs)
                 for row, k in enumerate(members.tolist()):
                     results[k] = probs[row, n_prefix : n_prefix + lengths[k]]
         window_probs: list[list[np.ndarray]] = []
@@ -314,7 +333,13 @@ class Predictor:
         """Entities of one document from its stitched reading."""
         tok = reading.tokenized
         return decode_entities(
-            text, reading.probs, tok.word_ids, tok.offsets, self.scheme, self.aggregation
+            text,
+            reading.probs,
+            tok.word_ids,
+            tok.offsets,
+            self.scheme,
+            self.aggregation,
+            self.transitions,
         )
 
     def decode_many(
@@ -328,6 +353,7 @@ class Predictor:
             [r.tokenized.offsets for r in readings],
             self.scheme,
             self.aggregation,
+            self.transitions,
         )
 
     def stream_engine(self) -> StreamEngine:
@@ -363,3 +389,12 @@ class Predictor:
             assert result.prediction is not None
             out.append(result.prediction)
         return out
+
+
+def _shapes(tokenized: TokenizedText) -> np.ndarray:
+    if tokenized.shapes is None:
+        raise ValueError(
+            "this model reads token shapes, but the document was tokenised without them "
+            "(use nerkit.windows.tokenize_documents)"
+        )
+    return tokenized.shapes

@@ -17,6 +17,11 @@ REQUIRED: Any = "???"
 class ModelSettings:
     name: str = REQUIRED
     max_tokens: int = 512
+    # The task head (nerkit.heads): None keeps the architecture's own token-classification
+    # head (AutoModelForTokenClassification); else a ``{_target_: ...}`` mapping.
+    head: Any = None
+    # Token-shape features (case, digits, punctuation) from the original text (nerkit.shapes).
+    shape_features: bool = False
 
 
 @dataclass
@@ -57,6 +62,8 @@ class DataSettings:
     test_ratio: float = 0.15
     # Reader options passed to nerkit.formats.load_documents (overlaps, text_field, ...).
     options: ReaderOptions = field(default_factory=ReaderOptions)
+    # stage=pretrain: unlabelled text (a folder of .txt files, or .jsonl with a "text" field).
+    unlabelled: str | None = None
 
 
 @dataclass
@@ -104,6 +111,31 @@ class PostprocessSettings:
 
 
 @dataclass
+class PretrainSettings:
+    """conf/pretrain: continued masked-language-model pretraining (``stage=pretrain``)."""
+
+    run_name: str = "contract-dapt"
+    output_dir: str = "outputs/pretrain/${pretrain.run_name}"
+    mlm_probability: float = 0.15
+    whole_word_mask: bool = True
+    heldout_ratio: float = 0.1  # of the unlabelled documents, for the eval loss
+    split_seed: int = 13
+    epochs: float = 20.0
+    max_steps: int = -1
+    learning_rate: float = 5e-5
+    batch_size: int = 16
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    max_grad_norm: float = 1.0
+    early_stopping_patience: int = 3
+    resume: bool = False
+    save_total_limit: int = 2
+    logging_steps: int = 10
+    precision: str = "auto"
+    dataloader_workers: int = 0
+
+
+@dataclass
 class TrainSettings:
     model: ModelSettings = field(default_factory=ModelSettings)
     data: DataSettings = field(default_factory=DataSettings)
@@ -113,6 +145,9 @@ class TrainSettings:
     registry: RegistrySettings = field(default_factory=RegistrySettings)
     # The chain recorded in the bundle: what the test split is scored with and served with.
     postprocess: PostprocessSettings = field(default_factory=PostprocessSettings)
+    # stage=pretrain: continued MLM pretraining of the encoder (train/pretrain.py).
+    pretrain: PretrainSettings = field(default_factory=PretrainSettings)
+    stage: str = "finetune"  # finetune | pretrain
     seed: int = 13
     run_name: str = "contract-ner"
     output_dir: str = "outputs/train/${run_name}"

@@ -41,7 +41,6 @@ import numpy as np
 from nerkit.batching import (
     DocumentPrediction,
     TokenProbabilities,
-    batch_inputs,
     plan_batches,
     stitched_reading,
 )
@@ -132,7 +131,10 @@ def iter_chunks(
 def tokenize_each(tokenizer: Any, texts: Sequence[Any]) -> tuple[list[TokenizedText], list[Any]]:
     """Tokenised texts and per-text errors: one bad text does not fail its neighbours."""
     empty = TokenizedText(
-        np.zeros(0, dtype=np.int64), np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
+        np.zeros(0, dtype=np.int64),
+        np.zeros((0, 2), dtype=np.int64),
+        np.zeros(0, dtype=np.int64),
+        np.zeros(0, dtype=np.int64),
     )
     errors: list[BaseException | None] = [None] * len(texts)
     for i, text in enumerate(texts):
@@ -209,13 +211,8 @@ class StreamEngine:
             chunk.lengths + n_special, p.batch_tokens, p.pad_multiple, p.window.max_length
         )
         for size, members in plan:
-            pieces = [
-                chunk.tokenized[doc_of[k]].input_ids[flat[k, 0] : flat[k, 1]]
-                for k in members.tolist()
-            ]
-            chunk.batches.append(
-                (members, self._host_tensors(batch_inputs(pieces, p.special, size)))
-            )
+            inputs = p.batch_for(chunk.tokenized, doc_of, flat, members, size)
+            chunk.batches.append((members, self._host_tensors(inputs)))
         return chunk
 
     def _host_tensors(self, inputs: dict[str, np.ndarray]) -> dict[str, Any]:

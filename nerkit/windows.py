@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from nerkit.documents import Document, Span
+from nerkit.shapes import SHAPE_NONE, token_shapes
 
 IGNORE_INDEX = -100  # label id the loss skips (PyTorch's CrossEntropyLoss default)
 
@@ -81,6 +82,8 @@ class TokenizedText:
     input_ids: np.ndarray  # (n,) int64
     offsets: np.ndarray  # (n, 2) int64, [start, end) into the text
     word_ids: np.ndarray  # (n,) int64, non-decreasing; sub-tokens of a word share it
+    # (n,) int64 token shapes from the original text (nerkit.shapes); None: not computed
+    shapes: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.input_ids)
@@ -196,7 +199,11 @@ def tokenize_documents(tokenizer: Any, texts: Sequence[str]) -> list[TokenizedTe
     if not texts:
         return []
     encoded = document_encoder(tokenizer).encode_batch(list(texts), add_special_tokens=False)
-    return [_from_encoding(e) for e in encoded]
+    tokenized = [_from_encoding(e) for e in encoded]
+    for text, tok in zip(texts, tokenized, strict=True):
+        # About a millisecond for a long contract: cheap enough to compute for every model.
+        tok.shapes = token_shapes(text, tok.offsets)
+    return tokenized
 
 
 def tokenize_document(tokenizer: Any, text: str) -> TokenizedText:
@@ -237,6 +244,17 @@ def with_special_tokens(content: np.ndarray, special: SpecialTokens) -> np.ndarr
             np.asarray(special.prefix, dtype=np.int64),
             np.asarray(content, dtype=np.int64),
             np.asarray(special.suffix, dtype=np.int64),
+        ]
+    )
+
+
+def with_special_shapes(content: np.ndarray, special: SpecialTokens) -> np.ndarray:
+    """The shapes of ``prefix + content + suffix``: special tokens have none."""
+    return np.concatenate(
+        [
+            np.full(len(special.prefix), SHAPE_NONE, dtype=np.int64),
+            np.asarray(content, dtype=np.int64),
+            np.full(len(special.suffix), SHAPE_NONE, dtype=np.int64),
         ]
     )
 
@@ -325,11 +343,13 @@ def training_windows(
     tag2id: Mapping[str, int],
     cfg: WindowConfig,
     label_all_subtokens: bool = False,
+    shapes: bool = False,
 ) -> list[dict[str, list[int]]]:
     """The windows of one labelled document, ready for a token-classification model.
 
     Each window is a dict of lists: ``input_ids``, ``attention_mask``, ``labels`` (special
-    tokens get -100) and ``token_type_ids`` when the tokenizer uses them.
+    tokens get -100), ``token_type_ids`` when the tokenizer uses them and ``shape_ids``
+    when ``shapes`` is set (the model reads token shapes).
     """
     special = special_tokens(tokenizer)
     tokenized = tokenize_document(tokenizer, doc.text)
@@ -347,5 +367,8 @@ def training_windows(
         }
         if special.uses_token_type_ids:
             row["token_type_ids"] = token_type_row(end - start, special).tolist()
+        if shapes:
+            assert tokenized.shapes is not None
+            row["shape_ids"] = with_special_shapes(tokenized.shapes[start:end], special).tolist()
         out.append(row)
     return out

@@ -75,7 +75,7 @@ def unseen_labels(splits: dict[str, list[Document]]) -> dict[str, list[str]]:
 
 def prepare(cfg: DictConfig) -> Prepared:
     """Load and check data, model and window before any training: fail early, say where."""
-    from nerkit.models import load_token_classifier, load_tokenizer, model_max_tokens
+    from nerkit.models import load_tokenizer, model_max_tokens
     from nerkit.windows import WindowConfig
 
     window = WindowConfig(int(cfg.window.max_length), int(cfg.window.overlap))
@@ -94,7 +94,7 @@ def prepare(cfg: DictConfig) -> Prepared:
     tags = tags_for(labels)
     try:
         tokenizer = load_tokenizer(cfg.model.name)
-        model = load_token_classifier(cfg.model.name, tags)
+        model = build_model(cfg, tags)
     except OSError as err:
         raise ValueError(
             f"model {cfg.model.name!r} could not be loaded ({err}); hub models need network "
@@ -103,6 +103,23 @@ def prepare(cfg: DictConfig) -> Prepared:
     limit = min(model_max_tokens(model), int(cfg.model.max_tokens))
     window.validate(limit)
     return Prepared(splits, tags, tokenizer, model, window, missing)
+
+
+def build_model(cfg: DictConfig, tags: list[str]) -> Any:
+    """The model to fine-tune: the architecture's own head, or one from nerkit.heads."""
+    from nerkit.heads import build_tagger, head_spec_of
+    from nerkit.models import load_token_classifier
+
+    head = head_spec_of(cfg.model.get("head"))
+    shapes = bool(cfg.model.get("shape_features", False))
+    if head is None:
+        if shapes:
+            raise ValueError(
+                "model.shape_features=true needs a head from nerkit.heads: set "
+                "model.head._target_=nerkit.heads.LinearHead (or CRFHead)"
+            )
+        return load_token_classifier(cfg.model.name, tags)
+    return build_tagger(cfg.model.name, tags, head, shapes)
 
 
 def _trainer_class() -> type:
@@ -252,9 +269,9 @@ def fine_tune(
 ) -> Any:
     """Train with the Hugging Face Trainer; returns the best model (by dev entity F1)."""
     from datasets import Dataset
-    from transformers import DataCollatorForTokenClassification, EarlyStoppingCallback
+    from transformers import EarlyStoppingCallback
 
-    from train.windows_dataset import build_windows_dataset
+    from train.windows_dataset import build_windows_dataset, collator
 
     train_set = build_windows_dataset(
         prep.splits["train"],
@@ -262,6 +279,7 @@ def fine_tune(
         prep.tags,
         prep.window,
         bool(cfg.trainer.label_all_subtokens),
+        shapes=bool(getattr(prep.model, "uses_shapes", False)),
     )
     engine = {
         "tokenizer": prep.tokenizer,
@@ -276,7 +294,7 @@ def fine_tune(
         train_dataset=train_set,
         # Evaluation reads whole dev documents (see WholeDocumentTrainer); this only names them.
         eval_dataset=Dataset.from_dict({"id": [d.id for d in prep.splits["dev"]]}),
-        data_collator=DataCollatorForTokenClassification(prep.tokenizer),
+        data_collator=collator(prep.tokenizer),
         processing_class=prep.tokenizer,
         callbacks=[
             EarlyStoppingCallback(int(cfg.trainer.early_stopping_patience)),
@@ -300,8 +318,11 @@ def _has_checkpoint(folder: Path) -> bool:
 
 def save_trained_bundle(cfg: DictConfig, prep: Prepared, model: Any, path: Path) -> Path:
     from nerkit.bundle import BundleMeta, save_bundle
+    from nerkit.heads import head_spec_of
 
     meta = BundleMeta(
+        head=head_spec_of(cfg.model.get("head")),
+        shape_features=bool(getattr(model, "uses_shapes", False)),
         tags=prep.tags,
         labels=sorted({t.split("-", 1)[1] for t in prep.tags if "-" in t}),
         max_length=prep.window.max_length,
