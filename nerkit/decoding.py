@@ -351,9 +351,7 @@ def decode_entities(
     transitions: np.ndarray | None = None,
 ) -> list[Entity]:
     """Entities from stitched token probabilities ``(n, T)``; ``text[start:end] == text``."""
-    return decode_many(
-        [text], [probs], [word_ids], [offsets], scheme, aggregation, transitions
-    )[0]
+    return decode_many([text], [probs], [word_ids], [offsets], scheme, aggregation, transitions)[0]
 
 
 def decode_many(

@@ -154,7 +154,7 @@ class TokenTagger(nn.Module):
 
     def __init__(
         self,
-        encoder: nn.Module,
+        encoder: Any,
         head_spec: dict[str, Any],
         tags: list[str],
         shape_features: bool = False,
@@ -162,14 +162,14 @@ class TokenTagger(nn.Module):
         super().__init__()
         from hydra.utils import instantiate
 
-        self.encoder = encoder
+        self.encoder: Any = encoder
         self.head_spec = dict(head_spec)
         self.tags = list(tags)
         hidden = int(encoder.config.hidden_size)
         self.shapes = ShapeFeatures(hidden) if shape_features else None
         in_features = hidden + (self.shapes.dim if self.shapes is not None else 0)
         head_class(self.head_spec)  # only a torch module is built from a bundle's spec
-        self.head = instantiate(self.head_spec, in_features=in_features, tags=self.tags)
+        self.head: Any = instantiate(self.head_spec, in_features=in_features, tags=self.tags)
         for method in ("forward", "loss", "transition_scores"):
             if not callable(getattr(self.head, method, None)):
                 raise TypeError(
@@ -264,7 +264,8 @@ def head_spec_of(head: Any) -> dict[str, Any] | None:
     spec = OmegaConf.to_container(head, resolve=True) if isinstance(head, DictConfig) else head
     if not isinstance(spec, dict) or "_target_" not in spec:
         raise ValueError(
-            f"model.head must be a mapping with a _target_ (e.g. nerkit.heads.CRFHead), got {head!r}"
+            "model.head must be a mapping with a _target_ (model/head=crf, or "
+            f"model.head._target_=my_pkg.MyHead), got {head!r}"
         )
     return dict(spec)
 
@@ -311,9 +312,7 @@ def load_tagger(
     if not weights.is_file():
         raise FileNotFoundError(f"{folder}: {HEAD_FILE} is missing; the bundle is incomplete")
     try:
-        encoder = AutoModel.from_pretrained(
-            folder / ENCODER_DIR, add_pooling_layer=False, **kwargs
-        )
+        encoder = AutoModel.from_pretrained(folder / ENCODER_DIR, add_pooling_layer=False, **kwargs)
     except TypeError:
         encoder = AutoModel.from_pretrained(folder / ENCODER_DIR, **kwargs)
     model = TokenTagger(encoder, head, tags, shape_features)

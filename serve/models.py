@@ -265,7 +265,10 @@ def warm_up(predictor: Any, batch_tokens: int) -> None:
     input_ids = np.resize(np.asarray(ids, dtype=np.int64), n_tokens)
     starts = np.arange(n_tokens, dtype=np.int64) * 2
     tokenized = TokenizedText(
-        input_ids, np.stack([starts, starts + 1], axis=1), np.arange(n_tokens, dtype=np.int64)
+        input_ids,
+        np.stack([starts, starts + 1], axis=1),
+        np.arange(n_tokens, dtype=np.int64),
+        np.ones(n_tokens, dtype=np.int64),  # token shapes, for models that read them
     )
     read_documents(predictor, [tokenized])
 

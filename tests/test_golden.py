@@ -38,8 +38,20 @@ def entity_keys(entities: list[dict]) -> list[tuple]:
     ]
 
 
+@pytest.fixture(scope="module", params=["own-head", "crf-shapes"])
+def golden_model(request, tiny_model, tokenizer, contract_tags):
+    """The architecture's own head (a tiny BERT token classifier), and a TokenTagger with
+    a CRF head and token-shape features (nerkit.heads)."""
+    if request.param == "own-head":
+        return tiny_model, None, False
+    from nerkit.models import tiny_tagger
+
+    model = tiny_tagger(list(contract_tags), tokenizer.vocab_size).eval()
+    return model, {"_target_": "nerkit.heads.CRFHead"}, True
+
+
 @pytest.fixture(scope="module")
-def golden_chain(tiny_model, tokenizer, contract_tags) -> list[dict]:
+def golden_chain(golden_model, tokenizer, contract_tags) -> list[dict]:
     """A chain that changes the tiny model's entities: a threshold at their median score,
     then merging neighbours across up to 3 separator characters."""
     import statistics
@@ -47,7 +59,9 @@ def golden_chain(tiny_model, tokenizer, contract_tags) -> list[dict]:
     from nerkit.predictor import Predictor
     from nerkit.windows import WindowConfig
 
-    engine = Predictor(tiny_model, tokenizer, contract_tags, WindowConfig(64, 16), device="cpu")
+    engine = Predictor(
+        golden_model[0], tokenizer, contract_tags, WindowConfig(64, 16), device="cpu"
+    )
     scores = [e.score for p in engine.predict(list(TEXTS.values())) for e in p.entities]
     assert len(scores) > 10, "the tiny model should predict entities to post-process"
     return [
@@ -57,11 +71,12 @@ def golden_chain(tiny_model, tokenizer, contract_tags) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def champion(tmp_path_factory, tiny_model, tokenizer, contract_tags, golden_chain):
+def champion(tmp_path_factory, golden_model, tokenizer, contract_tags, golden_chain):
     """The bundle registered and promoted in a fresh SQLite store; (uri, root)."""
     from nerkit.bundle import BundleMeta, save_bundle
     from registry import promote, register_bundle
 
+    model, head, shapes = golden_model
     root = tmp_path_factory.mktemp("golden")
     meta = BundleMeta(
         tags=list(contract_tags),
@@ -69,8 +84,10 @@ def champion(tmp_path_factory, tiny_model, tokenizer, contract_tags, golden_chai
         max_length=64,
         overlap=16,
         postprocess=golden_chain,
+        head=head,
+        shape_features=shapes,
     )
-    bundle = save_bundle(root / "bundle", tiny_model, tokenizer, meta)
+    bundle = save_bundle(root / "bundle", model, tokenizer, meta)
     uri = f"sqlite:///{root}/mlflow.db"
     register_bundle(
         bundle, uri, NAME, experiment="golden", artifact_location=(root / "artifacts").as_uri()

@@ -115,8 +115,8 @@ def build_model(cfg: DictConfig, tags: list[str]) -> Any:
     if head is None:
         if shapes:
             raise ValueError(
-                "model.shape_features=true needs a head from nerkit.heads: set "
-                "model.head._target_=nerkit.heads.LinearHead (or CRFHead)"
+                "model.shape_features=true needs a head from nerkit.heads: add "
+                "model/head=linear or model/head=crf (conf/model/head)"
             )
         return load_token_classifier(cfg.model.name, tags)
     return build_tagger(cfg.model.name, tags, head, shapes)

@@ -103,7 +103,9 @@ def test_crf_decoding_of_stitched_windows_equals_the_unwindowed_emissions():
     ranges = np.asarray([[s, min(s + 10, n)] for s in range(0, n, 10)])
     stitched = stitch_windows(n, ranges, [softmax(emissions[a:b]) for a, b in ranges])
     windowed = decode_entities(text, stitched, word_ids, offsets, SCHEME, "first", transitions)
-    whole = decode_entities(text, softmax(emissions), word_ids, offsets, SCHEME, "first", transitions)
+    whole = decode_entities(
+        text, softmax(emissions), word_ids, offsets, SCHEME, "first", transitions
+    )
     assert [e.as_span() for e in windowed] == [e.as_span() for e in whole] and len(whole) > 5
     assert [e.score for e in windowed] == pytest.approx([e.score for e in whole])
     raw_path = viterbi_bio(emissions, SCHEME, transitions)
@@ -131,12 +133,25 @@ def test_shapes_keep_case_the_tokenizer_lowercases(tokenizer):
     pieces = tokenizer.convert_ids_to_tokens(tok.input_ids.tolist())
     assert pieces[:2] == ["bank", "corp"] and pieces[-1] == "##q"  # case is gone here
     upper, title, lower, one = "upper", "title", "lower", "one-upper"
-    word, digits, punct = "/no-digits/no-punct", "no-letters/only-digits/no-punct", (
-        "no-letters/no-digits/only-punct"
+    word, digits, punct = (
+        "/no-digits/no-punct",
+        "no-letters/only-digits/no-punct",
+        ("no-letters/no-digits/only-punct"),
     )
     assert shapes_of(tokenizer, text) == [
-        upper + word, title + word, punct, lower + word, one + word, punct, title + word,
-        digits, punct, digits, lower + word, digits, one + word,
+        upper + word,
+        title + word,
+        punct,
+        lower + word,
+        one + word,
+        punct,
+        title + word,
+        digits,
+        punct,
+        digits,
+        lower + word,
+        digits,
+        one + word,
     ]
 
 
@@ -179,9 +194,7 @@ def test_shapes_are_the_same_in_training_and_inference(tokenizer):
     text = "This Agreement between ACME Holdings, Inc. and Jane DOE of Paris. " * 12
     doc = Document("d", text, [Span(23, 41, "ORG")])
     window = WindowConfig(48, 8)
-    rows = training_windows(
-        tokenizer, doc, {t: i for i, t in enumerate(TAGS)}, window, shapes=True
-    )
+    rows = training_windows(tokenizer, doc, {t: i for i, t in enumerate(TAGS)}, window, shapes=True)
     special = special_tokens(tokenizer)
     tok = tokenize_document(tokenizer, text)
     ranges = document_windows(len(tok), window, special.count)
@@ -268,9 +281,16 @@ def test_a_head_must_be_a_torch_module(tokenizer, contract_tags):
     from nerkit.bundle import BundleMeta
     from nerkit.heads import TokenTagger
 
-    encoder = BertModel(BertConfig(vocab_size=50, hidden_size=8, num_hidden_layers=1,
-                                   num_attention_heads=1, intermediate_size=8))
-    with pytest.raises(ValueError, match="not a torch.nn.Module"):
+    encoder = BertModel(
+        BertConfig(
+            vocab_size=50,
+            hidden_size=8,
+            num_hidden_layers=1,
+            num_attention_heads=1,
+            intermediate_size=8,
+        )
+    )
+    with pytest.raises(ValueError, match=r"not a torch\.nn\.Module"):
         TokenTagger(encoder, {"_target_": "os.system"}, list(contract_tags))
     with pytest.raises(ValueError, match="cannot be imported"):
         TokenTagger(encoder, {"_target_": "nerkit.heads.NoSuchHead"}, list(contract_tags))

@@ -376,3 +376,52 @@ def test_the_quick_schedule_is_the_default_one_cut_short():
     changed = {k for k in default if default[k] != quick[k]}
     assert changed == {"batch_size", "max_steps", "head_learning_rate"}
     assert quick.max_steps > 0 and quick.head_learning_rate > quick.learning_rate
+
+
+@pytest.mark.parametrize("head", ["crf", "linear"])
+def test_a_head_from_nerkit_heads_trains_and_is_scored_as_served(
+    tmp_path, tiny_model_dir, monkeypatch, head
+):
+    """model/head=... with shape features: the head is built over the encoder, learns,
+    and the bundle it writes reads the test split as train scored it."""
+    from nerkit.bundle import load_bundle, read_bundle_meta
+    from nerkit.data import load_data
+    from nerkit.metrics import score_documents
+    from nerkit.output import OutputPath
+    from train.run import run as train_run
+
+    monkeypatch.chdir(tmp_path)
+    cfg = train_config(
+        tmp_path,
+        tiny_model_dir,
+        f"model/head={head}",
+        "model.shape_features=true",
+        "tracking.enabled=false",
+        "register=false",
+    )
+    figures = train_run(cfg)
+    bundle = tmp_path / "run" / "bundle"
+    meta = read_bundle_meta(bundle)
+    expected = {"crf": "nerkit.heads.CRFHead", "linear": "nerkit.heads.LinearHead"}[head]
+    assert meta.head["_target_"] == expected
+    assert meta.shape_features
+    model, _, _ = load_bundle(bundle)
+    assert model.uses_shapes
+    encoder_before = load_file(str(tiny_model_dir / "model.safetensors"))
+    name = "bert.encoder.layer.0.attention.self.query.weight"
+    after = model.encoder.state_dict()[name.removeprefix("bert.")]
+    assert not torch.equal(after, encoder_before[name])  # the encoder was fine-tuned
+    if head == "crf":
+        assert model.head.transitions.abs().sum() > 0  # transitions were learnt from zero
+    test = load_data(cfg.data)["test"]
+    outputs = OutputPath.from_bundle(bundle, device="cpu").predict([d.text for d in test])
+    served = score_documents(test, [[e.as_span() for e in o.entities] for o in outputs])
+    assert figures["test_f1"] == pytest.approx(served["seqeval"]["micro"]["f1"])
+
+
+def test_shape_features_need_a_head_from_nerkit_heads(tmp_path, tiny_model_dir):
+    from train.run import prepare
+
+    cfg = train_config(tmp_path, tiny_model_dir, "model.shape_features=true")
+    with pytest.raises(ValueError, match="model/head=linear"):
+        prepare(cfg)
