@@ -12,17 +12,18 @@ import hydra
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig
 
+from nerkit.exitcodes import ExitCode
 from registry.core import PromotionRefused, RegistryError
 from registry.run import run
 from registry.settings import RegistryStageSettings
 
 ConfigStore.instance().store(name="registry_schema", node=RegistryStageSettings)
 
-EXIT_ERROR = 1
-EXIT_REFUSED = 2
+EXIT_ERROR = ExitCode.FAILED
+EXIT_REFUSED = ExitCode.REFUSED
 
 
-def cli(cfg: DictConfig) -> int:
+def cli(cfg: DictConfig) -> ExitCode:
     """Run ``cfg.action``; the exit status (the table of a refused promotion is printed)."""
     from mlflow.exceptions import MlflowException
 
@@ -35,7 +36,7 @@ def cli(cfg: DictConfig) -> int:
     except (RegistryError, MlflowException) as err:
         print(f"registry error: {err}", file=sys.stderr)
         return EXIT_ERROR
-    return 0
+    return ExitCode.OK
 
 
 @hydra.main(version_base="1.3", config_path="../conf", config_name="registry")

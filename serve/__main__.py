@@ -18,12 +18,13 @@ import hydra
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig
 
+from nerkit.exitcodes import ExitCode
 from serve.settings import ServeStageSettings, Settings
 
 ConfigStore.instance().store(name="serve_schema", node=ServeStageSettings)
 
 log = logging.getLogger("serve")
-EXIT_STARTUP_FAILED = 3
+EXIT_STARTUP_FAILED = ExitCode.NOT_STARTED
 
 
 def make_server(app: Any, host: str, port: int, drain_s: float, graceful_s: float) -> Any:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nerkit.documents import DataError, Document
+from nerkit.exitcodes import ExitCode
 from nerkit.formats import FORMATS, load_documents
 from nerkit.formats.report import LoadReport, summary_lines
 
@@ -70,6 +71,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         report, docs, error = check_file(args.file, args.format, args.scheme, **options)
     except (ValueError, OSError) as failure:  # cannot tell the format, bad option, no file
         print(f"error: {failure}", file=sys.stderr)
-        return 1
+        return ExitCode.FAILED
     print("\n".join(summary_lines(report, docs, error)))
-    return 1 if error is not None else 0
+    return ExitCode.FAILED if error is not None else ExitCode.OK

@@ -9,11 +9,12 @@ import sys
 import hydra
 from omegaconf import DictConfig
 
+from nerkit.exitcodes import ExitCode
 from serve.batch.inputs import BatchError
 from serve.batch.job import run
 from serve.batch.settings import model_argument_as_uri, store_schema
 
-EXIT_STARTUP_FAILED = 2
+EXIT_STARTUP_FAILED = ExitCode.NOT_STARTED
 log = logging.getLogger("serve.batch")
 
 

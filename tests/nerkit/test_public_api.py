@@ -8,6 +8,7 @@ import sys
 import pytest
 
 import nerkit
+from tests.conftest import REPO_ROOT
 
 
 def test_every_public_name_resolves_to_its_module_object():
@@ -34,3 +35,18 @@ def test_the_readme_example_reads_a_bundle(tmp_path, tiny_model, tokenizer, cont
     bundle = save_bundle(tmp_path / "b", tiny_model, tokenizer, BundleMeta(tags=contract_tags))
     (out,) = OutputPath.from_bundle(bundle, device="cpu").predict([docs[0].text])
     assert out.entities and all(docs[0].text[e.start : e.end] == e.text for e in out.entities)
+
+
+def test_every_command_takes_its_exit_statuses_from_one_table():
+    import registry.__main__ as registry_main
+    import serve.__main__ as serve_main
+    import serve.batch.__main__ as batch_main
+    from nerkit.exitcodes import ExitCode
+
+    assert serve_main.EXIT_STARTUP_FAILED is ExitCode.NOT_STARTED
+    assert batch_main.EXIT_STARTUP_FAILED is ExitCode.NOT_STARTED
+    assert registry_main.EXIT_REFUSED is ExitCode.REFUSED == 2
+    assert registry_main.EXIT_ERROR is ExitCode.FAILED == 1
+    readme = (REPO_ROOT / "README.md").read_text()
+    for code in ExitCode:
+        assert f"\n| {int(code)} | " in readme, f"README's exit table lacks {int(code)}"
