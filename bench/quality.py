@@ -114,7 +114,6 @@ def table(out: Path, names: list[str], data: str) -> str:
     from nerkit.data import load_data
     from nerkit.metrics import score_documents
     from nerkit.scoring import paired_bootstrap
-    from train.run import optional_int  # noqa: F401  (the train package must import)
 
     cfg = _data_config(data)
     test = load_data(cfg)["test"]

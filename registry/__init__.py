@@ -1,40 +1,8 @@
 """``python -m registry``: register, promote (gated), roll back and list model versions.
 
-Importing this package does not import MLflow; the functions do, when called.
+The stage parses its config and calls the library, :mod:`nerkit.registry`; its names are
+re-exported here for scripts written against ``registry``.
 """
 
-from registry.core import (
-    CHALLENGER,
-    CHAMPION,
-    PREVIOUS,
-    ChecksumMismatch,
-    Decision,
-    PromotionRefused,
-    RegistrationError,
-    RegistryError,
-    RegistryUnreachable,
-    list_versions,
-    promote,
-    register_bundle,
-    rescore_version,
-    rollback,
-    verify_version,
-)
-
-__all__ = [
-    "CHALLENGER",
-    "CHAMPION",
-    "PREVIOUS",
-    "ChecksumMismatch",
-    "Decision",
-    "PromotionRefused",
-    "RegistrationError",
-    "RegistryError",
-    "RegistryUnreachable",
-    "list_versions",
-    "promote",
-    "register_bundle",
-    "rescore_version",
-    "rollback",
-    "verify_version",
-]
+from nerkit.registry import *  # noqa: F403
+from nerkit.registry import __all__  # noqa: F401

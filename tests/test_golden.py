@@ -74,7 +74,7 @@ def golden_chain(golden_model, tokenizer, contract_tags) -> list[dict]:
 def champion(tmp_path_factory, golden_model, tokenizer, contract_tags, golden_chain):
     """The bundle registered and promoted in a fresh SQLite store; (uri, root)."""
     from nerkit.bundle import BundleMeta, save_bundle
-    from registry import promote, register_bundle
+    from nerkit.registry import promote, register_bundle
 
     model, head, shapes = golden_model
     root = tmp_path_factory.mktemp("golden")
@@ -196,7 +196,7 @@ def through_batch(uri: str, plain: Path, root: Path) -> dict[str, list]:
 
 def test_evaluate_mlflow_serve_and_batch_give_the_same_entities(champion, tmp_path, golden_chain):
     from nerkit.output import rules_digest
-    from registry.core import TAG_POSTPROCESS_DIGEST, connect
+    from nerkit.registry.core import TAG_POSTPROCESS_DIGEST, connect
 
     uri, _ = champion
     tags = connect(uri).get_model_version_by_alias(NAME, "champion").tags

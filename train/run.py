@@ -418,7 +418,7 @@ def register_or_keep(cfg: DictConfig, bundle_dir: Path, run_id: str) -> int | No
     A registry failure does not lose the trained model: the bundle stays on disk and in the
     run's artifacts, and the message says how to register it later.
     """
-    from registry import RegistryError, register_bundle
+    from nerkit.registry import RegistryError, register_bundle
 
     if not cfg.register:
         tracking.log_artifacts(bundle_dir, "bundle")

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from registry.core import (
+from nerkit.registry.core import (
     CHALLENGER,
     CHAMPION,
     PREVIOUS,
@@ -36,7 +36,7 @@ from registry.core import (
     register_bundle,
     rollback,
 )
-from registry.gate import Figures, compare, figures_from_evaluation, format_comparison
+from nerkit.registry.gate import Figures, compare, figures_from_evaluation, format_comparison
 from tests.registry.rules import LABELS, chain, gate_documents, pins
 
 REPO = Path(__file__).resolve().parents[2]
@@ -345,8 +345,8 @@ def test_concurrent_registrations(store, make_bundle):
 CHILD = """
 import json, sys, time
 from pathlib import Path
-import mlflow.pyfunc, nerkit.predictor, registry.pyfunc  # heavy imports before the start line
-from registry.core import RegistryError, register_bundle
+import mlflow.pyfunc, nerkit.predictor, nerkit.registry.pyfunc  # heavy imports before the start
+from nerkit.registry.core import RegistryError, register_bundle
 root, i, uri, artifacts = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 (root / f"ready-{i}").touch()
 while not (root / "go").exists():

@@ -7,7 +7,7 @@ post-processing chain) on the same test documents, and scored. The figures their
 claim are shown beside the measured ones but never used. A paired bootstrap over the test
 documents (:func:`nerkit.scoring.paired_bootstrap`, 1,000 resamples, seeded) gives the
 interval of the F1 difference; ``min_delta`` applies to its lower bound
-(:func:`registry.gate.compare`). The decision tags name the documents (fingerprint,
+(:func:`nerkit.registry.gate.compare`). The decision tags name the documents (fingerprint,
 count), both chains and the interval.
 
 After a promotion the promoted version loses ``challenger`` (it is the champion now). A
@@ -25,8 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from registry.gate import Figures, compare, figures_from_evaluation, figures_from_flat, now_iso
-from registry.store import (
+from nerkit.registry.gate import (
+    Figures,
+    compare,
+    figures_from_evaluation,
+    figures_from_flat,
+    now_iso,
+)
+from nerkit.registry.store import (
     CHALLENGER,
     CHAMPION,
     DEFAULT_MODEL_NAME,

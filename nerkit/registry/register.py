@@ -1,7 +1,7 @@
 """Registering a bundle: log it as a pyfunc model, create the version, verify, alias it.
 
 Every new version is created with all its tags at once (:func:`version_tags`, listed in
-:mod:`registry.store`), awaited until READY, read back from the store and its SHA-256
+:mod:`nerkit.registry.store`), awaited until READY, read back from the store and its SHA-256
 checked; only then does ``@challenger`` move to it. The post-processing chain in force is
 recorded in the bundle (``nerkit.json`` ``postprocess``) before it is hashed, so the
 version carries the chain every consumer runs (:mod:`nerkit.output`).
@@ -15,8 +15,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from registry.gate import Figures, figures_from_evaluation, flat_tags, now_iso
-from registry.store import (
+from nerkit.registry.gate import Figures, figures_from_evaluation, flat_tags, now_iso
+from nerkit.registry.store import (
     CHALLENGER,
     DEFAULT_MODEL_NAME,
     MAX_TAG_CHARS,
@@ -45,7 +45,7 @@ log = logging.getLogger("registry")
 
 
 def version_tags(meta: Any, sha256: str, figures: Figures | None) -> dict[str, str]:
-    """The tags every new version is created with (see :mod:`registry.store`)."""
+    """The tags every new version is created with (see :mod:`nerkit.registry.store`)."""
     from nerkit.output import describe_rules, rules_digest
 
     tags = {
@@ -240,7 +240,7 @@ def register_bundle(
     """
     from nerkit import tracking
     from nerkit.bundle import bundle_sha256
-    from registry.pyfunc import log_pyfunc
+    from nerkit.registry.pyfunc import log_pyfunc
 
     bundle = Path(bundle_dir)
     try:

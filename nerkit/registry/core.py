@@ -1,17 +1,17 @@
 """The registry, by responsibility (this module gathers their public names):
 
-* :mod:`registry.store` — connecting, reading versions and aliases, verifying, tags;
-* :mod:`registry.register` — logging a bundle as a pyfunc model and registering it;
-* :mod:`registry.promote` — the gate (both versions re-scored here), promotion, rollback;
-* :mod:`registry.listing` — the versions table.
+* :mod:`nerkit.registry.store` — connecting, reading versions and aliases, verifying, tags;
+* :mod:`nerkit.registry.register` — logging a bundle as a pyfunc model and registering it;
+* :mod:`nerkit.registry.promote` — the gate (both versions re-scored here), promotion, rollback;
+* :mod:`nerkit.registry.listing` — the versions table.
 """
 
 from __future__ import annotations
 
-from registry.listing import format_versions, list_versions
-from registry.promote import promote, rescore_version, rollback, score_version
-from registry.register import register_bundle, settle_challenger, version_tags
-from registry.store import (
+from nerkit.registry.listing import format_versions, list_versions
+from nerkit.registry.promote import promote, rescore_version, rollback, score_version
+from nerkit.registry.register import register_bundle, settle_challenger, version_tags
+from nerkit.registry.store import (
     CHALLENGER,
     CHAMPION,
     DEFAULT_MODEL_NAME,

@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from registry.store import (
+from nerkit.registry.store import (
     DEFAULT_MODEL_NAME,
     TAG_LAST_DECISION,
     TAG_SHA,

@@ -5,11 +5,11 @@ Aliases (DESIGN.md, "Registry contract"):
 * ``challenger`` — every newly registered version, once it is fully written (status
   READY) and its bundle's SHA-256 was checked on reading it back from the store (when
   registrations race, the newest verified one keeps it);
-* ``champion`` — what serving pulls; moved only by :func:`registry.promote.promote`
-  (through the gate) and :func:`registry.promote.rollback`;
+* ``champion`` — what serving pulls; moved only by :func:`nerkit.registry.promote.promote`
+  (through the gate) and :func:`nerkit.registry.promote.rollback`;
 * ``previous`` — the champion before the last promotion, for rollback.
 
-Version tags (written by :mod:`registry.register` and :mod:`registry.promote`):
+Version tags (written by :mod:`nerkit.registry.register` and :mod:`nerkit.registry.promote`):
 
 * ``nerkit.bundle_sha256`` — :func:`nerkit.bundle.bundle_sha256` of the bundle;
 * ``nerkit.train_fingerprint`` and ``nerkit.test_fingerprint`` — the data the model was
@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from nerkit.modelref import SHA_TAG
-from registry.gate import Comparison, Figures, format_comparison
+from nerkit.registry.gate import Comparison, Figures, format_comparison
 
 log = logging.getLogger("registry")
 
@@ -93,7 +93,7 @@ class PromotionRefused(RegistryError):
 
 @dataclass
 class Decision:
-    """What :func:`registry.promote.promote` or :func:`registry.promote.rollback` did."""
+    """What promote or rollback (:mod:`nerkit.registry.promote`) did."""
 
     action: str
     outcome: str

@@ -2,7 +2,7 @@
 
 A version's figures are the micro F1 and per-type F1 of one test set, identified by its
 data fingerprint (:func:`nerkit.documents.data_fingerprint`). The registry measures them
-itself (:mod:`registry.promote`: both versions re-scored through the output path on the
+itself (:mod:`nerkit.registry.promote`: both versions re-scored through the output path on the
 same documents); the figures a bundle claims are shown beside them, never used. The
 challenger may replace the champion only when both were scored on the same fingerprint and
 
