@@ -1,0 +1,155 @@
+"""The Hugging Face Trainer as fine-tuning uses it: whole-document dev scoring, the head at
+its own learning rate, MLflow logging, precision and arguments."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from omegaconf import DictConfig
+
+from nerkit import tracking
+from nerkit.documents import Document
+
+
+def trainer_class() -> type:
+    """A Trainer whose evaluation scores whole dev documents through the engine."""
+    from transformers import Trainer
+
+    class WholeDocumentTrainer(Trainer):  # type: ignore[misc]
+        def __init__(
+            self,
+            *args: Any,
+            dev_docs: list[Document],
+            engine: dict,
+            head_learning_rate: float | None = None,
+            **kw: Any,
+        ):
+            super().__init__(*args, **kw)
+            self.dev_docs = dev_docs
+            self.engine = engine
+            self.head_learning_rate = head_learning_rate
+
+        def create_optimizer(self, model: Any = None) -> Any:
+            """AdamW as the Trainer builds it, with the new head at its own learning rate:
+            a randomly initialised head learns faster than a pre-trained encoder should."""
+            if self.head_learning_rate is None or self.optimizer is not None:
+                return super().create_optimizer(model)
+            from nerkit.models import head_parameter_names
+
+            model = self.model if model is None else model
+            decay = set(self.get_decay_parameter_names(model))
+            heads = head_parameter_names(model)
+            groups: dict[tuple[bool, bool], list[Any]] = {}
+            for name, param in model.named_parameters():
+                if param.requires_grad:
+                    groups.setdefault((name in heads, name in decay), []).append(param)
+            optimizer_cls, kwargs = self.get_optimizer_cls_and_kwargs(self.args, model)
+            self.optimizer = optimizer_cls(
+                [
+                    {
+                        "params": params,
+                        "lr": self.head_learning_rate if head else self.args.learning_rate,
+                        "weight_decay": self.args.weight_decay if decays else 0.0,
+                    }
+                    for (head, decays), params in sorted(groups.items())
+                ],
+                **kwargs,
+            )
+            return self.optimizer
+
+        def evaluate(  # type: ignore[override]
+            self, eval_dataset: Any = None, ignore_keys: Any = None, metric_key_prefix: str = "eval"
+        ) -> dict[str, float]:
+            from nerkit.metrics import flat_metrics, score_documents
+            from nerkit.predictor import Predictor
+
+            started = time.perf_counter()
+            model: Any = self.model
+            predictor = Predictor(model, device=str(model.device), **self.engine)
+            predictions = predictor.predict([d.text for d in self.dev_docs])
+            spans = [[e.as_span() for e in p.entities] for p in predictions]
+            scores = score_documents(self.dev_docs, spans)
+            metrics = {f"{metric_key_prefix}_{k}": v for k, v in flat_metrics(scores).items()}
+            metrics[f"{metric_key_prefix}_runtime"] = time.perf_counter() - started
+            metrics["epoch"] = self.state.epoch or 0.0
+            self.log(metrics)
+            self.control = self.callback_handler.on_evaluate(
+                self.args, self.state, self.control, metrics
+            )
+            return metrics
+
+    return WholeDocumentTrainer
+
+
+def mlflow_callback() -> Any:
+    from transformers import TrainerCallback
+
+    class MlflowMetrics(TrainerCallback):  # type: ignore[misc]
+        """Per-step loss and per-epoch dev metrics into the active MLflow run."""
+
+        def on_log(self, args: Any, state: Any, control: Any, logs: Any = None, **kw: Any) -> None:
+            if logs and state.is_world_process_zero and tracking.active_run_id():
+                tracking.log_metrics(
+                    {k.replace("eval_", "dev_"): v for k, v in logs.items()},
+                    step=state.global_step,
+                )
+
+    return MlflowMetrics()
+
+
+def training_in_bf16(precision: str, use_cuda: bool) -> bool:
+    """bf16 mixed precision where the hardware runs it natively (``auto``), or when asked.
+
+    On a CPU with AVX512-BF16 or AMX, autocast to bf16 trains about 1.45x faster than fp32
+    (MiniLM, batch 8 x 256 tokens, measured on this project's 2-core machine).
+    """
+    import torch
+
+    from nerkit.devices import cpu_supports_bf16
+
+    if precision not in {"auto", "bf16", "fp32"}:
+        raise ValueError(f"trainer.precision={precision!r}: use auto, bf16 or fp32")
+    if precision == "fp32":
+        return False
+    native = torch.cuda.is_bf16_supported() if use_cuda else cpu_supports_bf16()
+    if precision == "bf16" and not native:
+        device = "GPU" if use_cuda else "CPU"
+        raise ValueError(f"trainer.precision=bf16 but this {device} has no native bf16")
+    return native
+
+
+def training_arguments(cfg: DictConfig, output_dir: Path) -> Any:
+    import torch
+    from transformers import TrainingArguments
+
+    t = cfg.trainer
+    use_cuda = torch.cuda.is_available() and cfg.device != "cpu"
+    bf16 = training_in_bf16(str(t.precision), use_cuda)
+    return TrainingArguments(
+        output_dir=str(output_dir / "checkpoints"),
+        num_train_epochs=float(t.epochs),
+        max_steps=int(t.max_steps),
+        learning_rate=float(t.learning_rate),
+        per_device_train_batch_size=int(t.batch_size),
+        weight_decay=float(t.weight_decay),
+        warmup_steps=float(t.warmup_ratio),
+        lr_scheduler_type="linear",
+        max_grad_norm=float(t.max_grad_norm),
+        eval_strategy="epoch",
+        save_strategy="epoch",
+        logging_strategy="steps",
+        logging_steps=10,
+        load_best_model_at_end=True,
+        metric_for_best_model="f1",
+        greater_is_better=True,
+        save_total_limit=int(t.save_total_limit),
+        seed=int(cfg.seed),
+        data_seed=int(cfg.seed),
+        bf16=bf16,
+        use_cpu=not use_cuda,
+        report_to="none",
+        dataloader_num_workers=int(t.dataloader_workers),
+        disable_tqdm=False,
+    )
