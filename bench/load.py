@@ -485,7 +485,7 @@ def verdicts(results: list[dict[str, Any]], engine_tps: float | None) -> list[st
         )
     if steady and abandoned:
         alone, gone = steady[0], abandoned[0]
-        from serve.app import DISCONNECT_POLL_S
+        from serve.service import DISCONNECT_POLL_S
 
         # The service's poll that notices the disconnect, the pass under way, then the short
         # request's own reading.
