@@ -39,9 +39,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nerkit.choices import Aggregation
 from nerkit.documents import Entity
 
-AGGREGATIONS = ("first", "average", "max")
+AGGREGATIONS = tuple(Aggregation)
 EDGE_WEIGHT_FLOOR = 0.02
 LOG_FLOOR = 1e-12  # keeps log(0) finite, so a best path always exists
 

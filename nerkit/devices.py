@@ -18,7 +18,9 @@ import os
 import warnings
 from typing import Any
 
-PRECISIONS = ("fp32", "bf16", "fp16", "int8")
+from nerkit.choices import Precision
+
+PRECISIONS = tuple(p for p in Precision if p is not Precision.auto)
 
 
 def resolve_device(spec: str = "auto") -> Any:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from nerkit.choices import Aggregation, Precision, Stage, TrainingPrecision
+
 REQUIRED: Any = "???"
 
 
@@ -77,12 +79,12 @@ class TrainerSettings:
     warmup_ratio: float = 0.1
     max_grad_norm: float = 1.0
     label_all_subtokens: bool = False
-    aggregation: str = "first"
+    aggregation: Aggregation = Aggregation.first
     early_stopping_patience: int = 2
     resume: bool = False
     max_steps: int = -1
     save_total_limit: int = 2
-    precision: str = "auto"
+    precision: TrainingPrecision = TrainingPrecision.auto
     dataloader_workers: int = 0
 
 
@@ -131,7 +133,7 @@ class PretrainSettings:
     resume: bool = False
     save_total_limit: int = 2
     logging_steps: int = 10
-    precision: str = "auto"
+    precision: TrainingPrecision = TrainingPrecision.auto
     dataloader_workers: int = 0
 
 
@@ -147,7 +149,7 @@ class TrainSettings:
     postprocess: PostprocessSettings = field(default_factory=PostprocessSettings)
     # stage=pretrain: continued MLM pretraining of the encoder (train/pretrain.py).
     pretrain: PretrainSettings = field(default_factory=PretrainSettings)
-    stage: str = "finetune"  # finetune | pretrain
+    stage: Stage = Stage.finetune
     seed: int = 13
     run_name: str = "contract-ner"
     output_dir: str = "outputs/train/${run_name}"
@@ -163,7 +165,7 @@ class EvaluateSettings:
     split: str = "test"
     output_dir: str = "outputs/evaluate"
     device: str = "auto"
-    precision: str = "auto"
+    precision: Precision = Precision.auto
     batch_tokens: int | None = None  # None: by device (nerkit.predictor)
     compile: bool = False
     # None: each model's own chain (its bundle's); postprocess=<name>: score that chain.

@@ -24,13 +24,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
-from nerkit.devices import PRECISIONS
+from nerkit.choices import Merge, Precision
 from nerkit.settings import RegistrySettings, TrackingSettings
 from nerkit.tracking import redact_uri
 
 API_KEY_ENV = "NERKIT_API_KEY"
 ADMIN_KEY_ENV = "NERKIT_ADMIN_KEY"
-MERGE_POLICIES = ("priority", "score")
+MERGE_POLICIES = tuple(Merge)
 # An alias as MLflow allows it (letters, digits, '-' and '_'); never a URI or a path.
 ALIAS_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 DEFAULT_ALIAS = "champion"
@@ -57,11 +57,11 @@ class ServeSettings:
     port: int = 8000
     bundle: str | None = None
     models: list[ModelSlotSettings] = field(default_factory=lambda: [ModelSlotSettings()])
-    merge: str = "priority"
+    merge: Merge = Merge.priority
     cache_dir: str = "outputs/serve/cache"
     cache_keep: int = 3
     device: str = "auto"
-    precision: str = "auto"
+    precision: Precision = Precision.auto
     cpu_threads: int | None = None
     compile: bool = False
     batch_tokens: int | None = None
@@ -129,12 +129,12 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     models: tuple[SlotSpec, ...] = (SlotSpec(),)
-    merge: str = "priority"
+    merge: Merge = Merge.priority
     tracking_uri: str = "sqlite:///mlflow.db"
     cache_dir: Path = Path("outputs/serve/cache")
     cache_keep: int = Field(default=3, ge=1)
     device: str = "auto"
-    precision: str = "auto"
+    precision: Precision = Precision.auto
     cpu_threads: int | None = Field(default=None, ge=1)  # None: every CPU this process may use
     compile: bool = False  # torch.compile (fp32/bf16/fp16): slower start, faster reading
     batch_tokens: int | None = Field(default=None, ge=1)  # None: by device
@@ -153,20 +153,6 @@ class Settings(BaseModel):
     postprocess_rules: tuple[Any, ...] = ()
     api_key: SecretStr | None = None
     admin_key: SecretStr | None = None
-
-    @field_validator("merge")
-    @classmethod
-    def _merge(cls, value: str) -> str:
-        if value not in MERGE_POLICIES:
-            raise ValueError(f"merge must be one of {', '.join(MERGE_POLICIES)}, not {value!r}")
-        return value
-
-    @field_validator("precision")
-    @classmethod
-    def _precision(cls, value: str) -> str:
-        if value != "auto" and value not in PRECISIONS:
-            raise ValueError(f"precision must be auto or one of {', '.join(PRECISIONS)}")
-        return value
 
     @field_validator("api_key", "admin_key", mode="before")
     @classmethod

@@ -7,12 +7,12 @@ from typing import Any
 
 from omegaconf import DictConfig
 
+from nerkit.choices import Engine, Precision
 from nerkit.settings import REQUIRED, RegistrySettings, TrackingSettings
 from serve.batch.inputs import BatchError
 from serve.batch.shards import FORMATS
 from serve.settings import PostprocessSettings
 
-ENGINES = ("local", "ray")
 RAY_INSTALL = "pip install -e '.[ray]'"
 
 
@@ -37,9 +37,9 @@ class BatchSettings:
     output: str = REQUIRED
     format: str = "auto"
     model_uri: str | None = None
-    engine: str = "local"
+    engine: Engine = Engine.local
     device: str = "auto"
-    precision: str = "auto"
+    precision: Precision = Precision.auto
     batch_tokens: int | None = None
     compile: bool = False
     workers: int | None = None
@@ -78,18 +78,10 @@ def positive(cfg: DictConfig, *names: str, prefix: str = "") -> None:
 
 def check_settings(cfg: DictConfig) -> None:
     """Settings that are wrong whatever the input (BatchError, before anything is read)."""
-    from nerkit.devices import PRECISIONS
-
-    if str(cfg.engine) not in ENGINES:
-        raise BatchError(f"engine={cfg.engine!r} is not known: use engine=local or engine=ray")
     if str(cfg.format) not in ("auto", *FORMATS):
         raise BatchError(f"format={cfg.format!r} is not auto, jsonl or parquet")
     positive(cfg, "shard_docs", "shard_seconds", "max_docs_in_flight", "max_chars")
     positive(cfg, "workers", "batch_tokens")
-    if str(cfg.precision) != "auto" and str(cfg.precision) not in PRECISIONS:
-        raise BatchError(
-            f"precision={cfg.precision!r} is not auto or one of {', '.join(PRECISIONS)}"
-        )
     if cfg.enrich and cfg.kb is None:
         raise BatchError("enrich=true needs a knowledge base: use kb=default (conf/kb)")
     if str(cfg.engine) == "ray":

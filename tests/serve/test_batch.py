@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from hydra import compose, initialize_config_dir
+from hydra.errors import ConfigCompositionException
 from omegaconf import OmegaConf
 
 from nerkit.postprocess import build_chain
@@ -337,8 +338,9 @@ def test_a_labelled_file_and_enrichment(serve_bundle, engine, tmp_path):
 def test_bad_settings_fail_at_start_up(serve_bundle, tmp_path):
     source = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": TEXTS["short"]}])
     output = tmp_path / "out"
-    with pytest.raises(BatchError, match="engine='spark' is not known"):
-        run(batch_cfg(serve_bundle, source, output, "engine=spark"))
+    # Closed choices are refused by the schema, before anything runs (nerkit.choices).
+    with pytest.raises(ConfigCompositionException, match="engine=spark"):
+        batch_cfg(serve_bundle, source, output, "engine=spark")
     with pytest.raises(BatchError, match="format='csv' is not auto, jsonl or parquet"):
         run(batch_cfg(serve_bundle, source, output, "format=csv"))
     with pytest.raises(BatchError, match="shard_docs=0"):
