@@ -227,13 +227,11 @@ def viterbi_bio_many(
 ) -> list[np.ndarray]:
     """Best valid IOB2 paths for many documents.
 
-    With learned ``transitions`` (a CRF head, nerkit.heads) every document goes through
-    Viterbi whole: the shortcuts below hold only when every allowed move scores the same.
-
-    Each word starts at its own best tag (the greedy path). Only the pieces of a document
-    (see :func:`segment_starts`) where the greedy path breaks a rule go through Viterbi,
-    all such pieces of all documents together (:func:`viterbi_pieces`). A document's
-    path depends on nothing but its own probabilities.
+    With learned ``transitions`` (a CRF head) every document goes through Viterbi whole.
+    Without, each word starts at its own best tag (the greedy path); only the pieces of a
+    document (:func:`segment_starts`) where the greedy path breaks a rule go through
+    Viterbi, all such pieces of all documents together (:func:`viterbi_pieces`). A
+    document's path depends on nothing but its own probabilities.
     """
     if transitions is not None:
         return _viterbi_whole(log_probs, scheme, transitions)
