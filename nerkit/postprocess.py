@@ -148,7 +148,8 @@ def _suffix_length(candidate: str) -> int | None:
     if _normalised_words(trimmed) not in normalised:
         return None
     if trimmed.endswith(".") and trimmed.casefold() not in written:
-        trimmed = trimmed[:-1]
+        # Tokenised text writes "INC ." for "INC.": the space goes with the dot.
+        trimmed = trimmed[:-1].rstrip()
     if trimmed.casefold() == trimmed and trimmed.rstrip(".") not in LOWERCASE_SUFFIXES:
         return None
     return len(trimmed)

@@ -121,6 +121,9 @@ def test_merge_adjacent_chains_several_parts() -> None:
         ("Acme as agent", "Acme", "Acme"),  # "as" is a Norwegian form, but lower case here
         ("Acme Holdings, a Delaware corporation", "Acme Holdings", "Acme Holdings"),
         ("Acme Holdings", "Acme Holdings", "Acme Holdings"),
+        # Tokenised filings (CoNLL) space the dot off: no trailing space in the entity.
+        ("EVERGREEN SOLAR , INC . 7 - December", "EVERGREEN SOLAR", "EVERGREEN SOLAR , INC"),
+        ("Crocs , Inc . and", "Crocs", "Crocs , Inc"),
     ],
 )
 def test_extend_org_legal_suffix(text: str, found: str, expected: str) -> None:
