@@ -110,6 +110,14 @@ def sentences(docs: list[Document], predicted: list[list[Span]]) -> tuple[list, 
     return units, unit_spans
 
 
+def only(units: list[Document], label: str) -> list[Document]:
+    return [Document(u.id, u.text, [s for s in u.spans if s.label == label]) for u in units]
+
+
+def only_spans(spans: list[list[Span]], label: str) -> list[list[Span]]:
+    return [[s for s in unit if s.label == label] for unit in spans]
+
+
 def table(out: Path, names: list[str], data: str) -> str:
     from nerkit.data import load_data
     from nerkit.metrics import score_documents
@@ -120,9 +128,9 @@ def table(out: Path, names: list[str], data: str) -> str:
     spans = {n: served_spans(out / n / "bundle", test) for n in names}
     base_units, base_spans = sentences(test, spans[names[0]])
     rows = [
-        "| recipe | overrides | test F1 | Δ F1 vs first [95% CI] | ORG F1 | PER | LOC "
-        "| epochs | best dev F1 | training time |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| recipe | overrides | test F1 | Δ F1 vs first [95% CI] | ORG F1 | Δ ORG F1 [95% CI] "
+        "| PER | LOC | MISC | epochs | best dev F1 | training time |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name in names:
         figures = json.loads((out / name / "figures.json").read_text())
@@ -130,10 +138,13 @@ def table(out: Path, names: list[str], data: str) -> str:
         by_type = scores["seqeval"]
         units, unit_spans = sentences(test, spans[name])
         interval = paired_bootstrap(units, base_spans, unit_spans)
+        org = paired_bootstrap(
+            only(units, "ORG"), only_spans(base_spans, "ORG"), only_spans(unit_spans, "ORG")
+        )
         assert [u.id for u in units] == [u.id for u in base_units]
         f1 = by_type["micro"]["f1"]
 
-        def typed(label: str, found: dict = by_type) -> str:
+        def typed(label: str, found: dict = by_type["per_type"]) -> str:
             return f"{found.get(label, {}).get('f1', 0.0):.3f}"
 
         epochs = figures.get("epochs")
@@ -141,7 +152,8 @@ def table(out: Path, names: list[str], data: str) -> str:
         rows.append(
             f"| {name} | `{' '.join(figures['overrides']) or '(none)'}` | {f1:.3f} | "
             f"{interval.delta:+.3f} [{interval.low:+.3f}, {interval.high:+.3f}] | "
-            f"{typed('ORG')} | {typed('PER')} | {typed('LOC')} | "
+            f"{typed('ORG')} | {org.delta:+.3f} [{org.low:+.3f}, {org.high:+.3f}] | "
+            f"{typed('PER')} | {typed('LOC')} | {typed('MISC')} | "
             f"{epochs if epochs is None else f'{epochs:.0f}'} | "
             f"{dev if dev is None else f'{dev:.3f}'} | "
             f"{figures['wall_seconds'] / 60:.1f} min |"
