@@ -70,7 +70,7 @@ class DataSettings:
 
 @dataclass
 class TrainerSettings:
-    epochs: float = 3.0
+    epochs: float = 40.0
     learning_rate: float = 3e-4
     head_learning_rate: float | None = None  # None: the head learns at learning_rate
     batch_size: int = 8
@@ -80,7 +80,7 @@ class TrainerSettings:
     max_grad_norm: float = 1.0
     label_all_subtokens: bool = False
     aggregation: Aggregation = Aggregation.first
-    early_stopping_patience: int = 2
+    early_stopping_patience: int = 5
     resume: bool = False
     max_steps: int = -1
     save_total_limit: int = 2

@@ -65,7 +65,9 @@ def test_train_writes_bundle_scores_and_records_in_mlflow(tmp_path, tiny_model_d
     figures = train_run(cfg)
     bundle = tmp_path / "run" / "bundle"
     assert (bundle / "nerkit.json").is_file()
-    assert (bundle / "model.safetensors").is_file()
+    # The default model: the bundled encoder's CRF head with token shapes (conf/model).
+    assert (bundle / "head.safetensors").is_file()
+    assert (bundle / "encoder" / "model.safetensors").is_file()
     assert "test_truncated_f1" in figures
 
     # The bundle records the chain in force and which data it was trained and tested on.
@@ -151,7 +153,10 @@ def stop_after_first_checkpoint():
 
 
 def weights(bundle: Path) -> dict[str, torch.Tensor]:
-    return load_file(str(bundle / "model.safetensors"))
+    """Every weight of a bundle, whatever its head (nerkit.heads or the model's own)."""
+    from nerkit.bundle import load_bundle
+
+    return dict(load_bundle(bundle)[0].state_dict())
 
 
 def test_resume_gives_the_same_weights_as_an_uninterrupted_run(
@@ -355,6 +360,8 @@ def test_the_head_learns_at_its_own_rate(tmp_path, tiny_model_dir, monkeypatch):
         "tracking.enabled=false",
         "register=false",
         "trainer.head_learning_rate=0.0",
+        "~model/head",  # the architecture's own head, whose weights the folder holds
+        "model.shape_features=false",
     )
     train_run(cfg)
     before = load_file(str(tiny_model_dir / "model.safetensors"))
@@ -422,6 +429,6 @@ def test_a_head_from_nerkit_heads_trains_and_is_scored_as_served(
 def test_shape_features_need_a_head_from_nerkit_heads(tmp_path, tiny_model_dir):
     from train.run import prepare
 
-    cfg = train_config(tmp_path, tiny_model_dir, "model.shape_features=true")
+    cfg = train_config(tmp_path, tiny_model_dir, "~model/head", "model.shape_features=true")
     with pytest.raises(ValueError, match="model/head=linear"):
         prepare(cfg)
