@@ -76,7 +76,7 @@ class TrainerSettings:
     batch_size: int = 8
     eval_batch_tokens: int | None = None  # None: by device (nerkit.predictor)
     weight_decay: float = 0.01
-    warmup_ratio: float = 0.1
+    warmup_ratio: float = 0.025
     max_grad_norm: float = 1.0
     label_all_subtokens: bool = False
     aggregation: Aggregation = Aggregation.first

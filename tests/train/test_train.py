@@ -381,7 +381,7 @@ def test_the_quick_schedule_is_the_default_one_cut_short():
         default = compose("train").trainer
         quick = compose("train", overrides=["trainer=quick"]).trainer
     changed = {k for k in default if default[k] != quick[k]}
-    assert changed == {"batch_size", "max_steps", "head_learning_rate"}
+    assert changed == {"batch_size", "max_steps", "head_learning_rate", "warmup_ratio"}
     assert quick.max_steps > 0 and quick.head_learning_rate > quick.learning_rate
 
 
