@@ -54,6 +54,17 @@ def head_parameter_names(model: Any) -> set[str]:
     return {name for name, _ in model.named_parameters() if not name.startswith(prefix)}
 
 
+def warn_missing_encoder_weights(name: str, missing: list[str]) -> None:
+    """One warning naming encoder weights a checkpoint lacked (they start random)."""
+    if missing:
+        log.warning(
+            "%s: %d encoder weights were not in the checkpoint and start random: %s",
+            name,
+            len(missing),
+            ", ".join(missing[:8]) + (" ..." if len(missing) > 8 else ""),
+        )
+
+
 def load_token_classifier(name: str, tags: list[str], **kwargs: Any) -> Any:
     """A token-classification model with a fresh head sized for ``tags`` (BIO tag names).
 
@@ -79,14 +90,9 @@ def load_token_classifier(name: str, tags: list[str], **kwargs: Any) -> Any:
         )
     finally:
         hf_logging.set_verbosity(verbosity)
-    missing = sorted(set(info.get("missing_keys", ())) - head_parameter_names(model))
-    if missing:
-        log.warning(
-            "%s: %d encoder weights were not in the checkpoint and start random: %s",
-            name,
-            len(missing),
-            ", ".join(missing[:8]) + (" ..." if len(missing) > 8 else ""),
-        )
+    warn_missing_encoder_weights(
+        name, sorted(set(info.get("missing_keys", ())) - head_parameter_names(model))
+    )
     log.info("%s: a new classification head for %d tags, to be fine-tuned", name, len(tags))
     return model
 

@@ -157,7 +157,7 @@ def load_masked_lm(name: str) -> Any:
     from transformers import AutoModelForMaskedLM
     from transformers.utils import logging as hf_logging
 
-    from nerkit.models import resolve_model_path
+    from nerkit.models import resolve_model_path, warn_missing_encoder_weights
 
     verbosity = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()
@@ -176,14 +176,7 @@ def load_masked_lm(name: str) -> Any:
     base = model.base_model_prefix + "."
     missing = set(info.get("missing_keys", ()))
     head = {key for key in missing if not key.startswith(base)}
-    encoder = sorted(missing - head)
-    if encoder:
-        log.warning(
-            "%s: %d encoder weights were not in the checkpoint and start random: %s",
-            name,
-            len(encoder),
-            ", ".join(encoder[:8]) + (" ..." if len(encoder) > 8 else ""),
-        )
+    warn_missing_encoder_weights(name, sorted(missing - head))
     if head:
         log.info(
             "%s has no masked-language-model head: a new one starts random and learns "
