@@ -169,7 +169,10 @@ class TokenTagger(nn.Module):
         self.shapes = ShapeFeatures(hidden) if shape_features else None
         in_features = hidden + (self.shapes.dim if self.shapes is not None else 0)
         head_class(self.head_spec)  # only a torch module is built from a bundle's spec
-        self.head: Any = instantiate(self.head_spec, in_features=in_features, tags=self.tags)
+        # Not recursive: a nested _target_ in a bundle's spec must never be called.
+        self.head: Any = instantiate(
+            self.head_spec, in_features=in_features, tags=self.tags, _recursive_=False
+        )
         for method in ("forward", "loss", "transition_scores"):
             if not callable(getattr(self.head, method, None)):
                 raise TypeError(
@@ -246,6 +249,12 @@ def head_class(spec: dict[str, Any]) -> type:
     from hydra.utils import get_object
 
     target = spec.get("_target_")
+    nested = [k for k, v in spec.items() if k != "_target_" and _holds_target(v)]
+    if nested:
+        raise ValueError(
+            f"head {target!r}: settings {nested} hold a _target_; a head's settings are plain "
+            "values (nothing in a bundle's spec but the head itself is ever built)"
+        )
     try:
         cls = get_object(str(target))
     except Exception as err:  # hydra wraps import errors in several types
@@ -253,6 +262,14 @@ def head_class(spec: dict[str, Any]) -> type:
     if not (isinstance(cls, type) and issubclass(cls, nn.Module)):
         raise ValueError(f"head _target_ {target!r} is not a torch.nn.Module subclass")
     return cls
+
+
+def _holds_target(value: Any) -> bool:
+    if isinstance(value, dict):
+        return "_target_" in value or any(_holds_target(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds_target(v) for v in value)
+    return False
 
 
 def head_spec_of(head: Any) -> dict[str, Any] | None:
@@ -325,7 +342,13 @@ def load_tagger(
             f"(missing {missing[:5]}, unexpected {list(unexpected)[:5]})"
         )
     dtype = kwargs.get("dtype")
-    return model.to(dtype) if dtype is not None else model
+    if dtype is None:
+        return model
+    model.to(dtype)
+    if isinstance(getattr(model.head, "transitions", None), nn.Parameter):
+        # Used only by the decoder, which works in float64: keep the saved precision.
+        model.head.transitions.data = state["head.transitions"].to(torch.float32)
+    return model
 
 
 def transition_scores(model: Any) -> Any:

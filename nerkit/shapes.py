@@ -67,6 +67,8 @@ def token_shapes(text: str, offsets: np.ndarray) -> np.ndarray:
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     classes = char_classes(text)
+    if len(classes) == 0:
+        return np.zeros(n, dtype=np.int64)
     counts = np.zeros((5, len(classes) + 1), dtype=np.int64)
     for cls in range(5):
         np.cumsum(classes == cls, out=counts[cls, 1:])
@@ -74,7 +76,15 @@ def token_shapes(text: str, offsets: np.ndarray) -> np.ndarray:
     end = np.clip(offsets[:, 1], start, len(classes))
     upper, lower, digit, other = (counts[c, end] - counts[c, start] for c in range(1, 5))
     letters = upper + lower
-    first = np.where(end > start, classes[np.minimum(start, len(classes) - 1)], _SPACE)
+    # The first letter of the piece, not its first character: SentencePiece offsets include
+    # the space before a word, and "(Acme" is still title case.
+    is_letter = (classes == _UPPER) | (classes == _LOWER)
+    position = np.where(is_letter, np.arange(len(classes)), len(classes))
+    next_letter = np.minimum.accumulate(position[::-1])[::-1]
+    first_letter = next_letter[np.minimum(start, len(classes) - 1)]
+    first = np.where(
+        first_letter < end, classes[np.minimum(first_letter, len(classes) - 1)], _SPACE
+    )
     case = np.select(
         [
             letters == 0,

@@ -120,6 +120,12 @@ def build_model(cfg: DictConfig, tags: list[str]) -> Any:
                 "model/head=linear or model/head=crf (conf/model/head)"
             )
         return load_token_classifier(cfg.model.name, tags)
+    if head["_target_"].endswith("CRFHead") and cfg.trainer.label_all_subtokens:
+        raise ValueError(
+            "model/head=crf learns transitions between words (the first piece of each), so it "
+            "cannot train with trainer.label_all_subtokens=true; keep it false, or use "
+            "model/head=linear"
+        )
     return build_tagger(cfg.model.name, tags, head, shapes)
 
 

@@ -297,3 +297,60 @@ def test_a_head_must_be_a_torch_module(tokenizer, contract_tags):
     with pytest.raises(ValueError, match="needs a head"):
         BundleMeta(tags=list(contract_tags), shape_features=True)
     assert json.dumps(BundleMeta(tags=list(contract_tags)).to_dict()["head"]) == "null"
+
+
+def test_a_nested_target_in_a_bundles_head_spec_is_never_called(tmp_path, capsys):
+    from transformers import BertConfig, BertModel
+
+    from nerkit.heads import TokenTagger
+
+    encoder = BertModel(
+        BertConfig(
+            vocab_size=50,
+            hidden_size=8,
+            num_hidden_layers=1,
+            num_attention_heads=1,
+            intermediate_size=8,
+        )
+    )
+    spec = {
+        "_target_": "nerkit.heads.LinearHead",
+        "dropout": {"_target_": "builtins.print", "_args_": ["CALLED"]},
+    }
+    with pytest.raises(ValueError, match=r"settings \['dropout'\] hold a _target_"):
+        TokenTagger(encoder, spec, TAGS)
+    assert "CALLED" not in capsys.readouterr().out
+
+
+def test_shapes_read_the_first_letter_of_a_piece_not_its_first_character():
+    text = "see (Acme) and the World"
+    # A SentencePiece tokenizer gives "▁World" the space before it; "(Acme" as one piece.
+    offsets = np.asarray([[4, 9], [18, 24], [0, 3]])
+    shapes = [describe(s) for s in token_shapes(text, offsets).tolist()]
+    assert shapes[0] == "title/no-digits/some-punct"
+    assert shapes[1] == "title/no-digits/no-punct"
+    assert shapes[2] == "lower/no-digits/no-punct"
+    assert token_shapes("", np.asarray([[0, 0]])).tolist() == [SHAPE_NONE]
+
+
+def test_learned_transitions_keep_their_precision_in_a_bf16_bundle(
+    tmp_path, tokenizer, contract_tags
+):
+    from nerkit.bundle import BundleMeta, load_bundle, save_bundle
+    from nerkit.heads import transition_scores
+    from nerkit.models import tiny_tagger
+
+    model = tiny_tagger(contract_tags, tokenizer.vocab_size).eval()
+    meta = BundleMeta(
+        tags=list(contract_tags),
+        max_length=64,
+        overlap=16,
+        head={"_target_": "nerkit.heads.CRFHead"},
+        shape_features=True,
+    )
+    save_bundle(tmp_path / "b", model, tokenizer, meta)
+    # As Predictor.from_bundle(precision="bf16") loads it (on any CPU: no bf16 maths here).
+    loaded, _, _ = load_bundle(tmp_path / "b", dtype=torch.bfloat16)
+    assert next(loaded.encoder.parameters()).dtype == torch.bfloat16
+    expected = model.head.transitions.detach().double().numpy()
+    np.testing.assert_array_equal(transition_scores(loaded), expected)

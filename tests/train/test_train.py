@@ -432,3 +432,11 @@ def test_shape_features_need_a_head_from_nerkit_heads(tmp_path, tiny_model_dir):
     cfg = train_config(tmp_path, tiny_model_dir, "~model/head", "model.shape_features=true")
     with pytest.raises(ValueError, match="model/head=linear"):
         prepare(cfg)
+
+
+def test_a_crf_head_refuses_labels_on_every_subtoken(tmp_path, tiny_model_dir):
+    from train.run import prepare
+
+    cfg = train_config(tmp_path, tiny_model_dir, "trainer.label_all_subtokens=true")
+    with pytest.raises(ValueError, match="label_all_subtokens=true"):
+        prepare(cfg)
