@@ -275,21 +275,24 @@ def tiny_tagger_eval(tokenizer, tags):
     return tiny_tagger(tags, tokenizer.vocab_size).eval()
 
 
-def test_a_head_must_be_a_torch_module(tokenizer, contract_tags):
+def small_encoder():
     from transformers import BertConfig, BertModel
 
+    config = BertConfig(
+        vocab_size=50,
+        hidden_size=8,
+        num_hidden_layers=1,
+        num_attention_heads=1,
+        intermediate_size=8,
+    )
+    return BertModel(config)
+
+
+def test_a_head_must_be_a_torch_module(tokenizer, contract_tags):
     from nerkit.bundle import BundleMeta
     from nerkit.heads import TokenTagger
 
-    encoder = BertModel(
-        BertConfig(
-            vocab_size=50,
-            hidden_size=8,
-            num_hidden_layers=1,
-            num_attention_heads=1,
-            intermediate_size=8,
-        )
-    )
+    encoder = small_encoder()
     with pytest.raises(ValueError, match=r"not a torch\.nn\.Module"):
         TokenTagger(encoder, {"_target_": "os.system"}, list(contract_tags))
     with pytest.raises(ValueError, match="cannot be imported"):
@@ -300,19 +303,9 @@ def test_a_head_must_be_a_torch_module(tokenizer, contract_tags):
 
 
 def test_a_nested_target_in_a_bundles_head_spec_is_never_called(tmp_path, capsys):
-    from transformers import BertConfig, BertModel
-
     from nerkit.heads import TokenTagger
 
-    encoder = BertModel(
-        BertConfig(
-            vocab_size=50,
-            hidden_size=8,
-            num_hidden_layers=1,
-            num_attention_heads=1,
-            intermediate_size=8,
-        )
-    )
+    encoder = small_encoder()
     spec = {
         "_target_": "nerkit.heads.LinearHead",
         "dropout": {"_target_": "builtins.print", "_args_": ["CALLED"]},
