@@ -287,11 +287,20 @@ def head_spec_of(head: Any) -> dict[str, Any] | None:
     return dict(spec)
 
 
+def pretrained_encoder(path: str | Path, **kwargs: Any) -> Any:
+    """The bare encoder of a checkpoint (``AutoModel``), without a pooler where it has one."""
+    from transformers import AutoModel
+
+    try:
+        return AutoModel.from_pretrained(path, add_pooling_layer=False, **kwargs)
+    except TypeError:  # architectures without a pooler take no such argument
+        return AutoModel.from_pretrained(path, **kwargs)
+
+
 def build_tagger(
     encoder_name: str, tags: list[str], head: dict[str, Any], shape_features: bool, **kwargs: Any
 ) -> TokenTagger:
     """A new :class:`TokenTagger` over a pre-trained encoder (hub id, folder or bundled)."""
-    from transformers import AutoModel
     from transformers.utils import logging as hf_logging
 
     from nerkit.models import resolve_model_path
@@ -299,11 +308,7 @@ def build_tagger(
     verbosity = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()  # an MLM or pooler head left behind is expected
     try:
-        encoder = AutoModel.from_pretrained(
-            resolve_model_path(encoder_name), add_pooling_layer=False, **kwargs
-        )
-    except TypeError:  # architectures without a pooler take no such argument
-        encoder = AutoModel.from_pretrained(resolve_model_path(encoder_name), **kwargs)
+        encoder = pretrained_encoder(resolve_model_path(encoder_name), **kwargs)
     finally:
         hf_logging.set_verbosity(verbosity)
     model = TokenTagger(encoder, head, tags, shape_features)
@@ -322,16 +327,12 @@ def load_tagger(
 ) -> TokenTagger:
     """A trained :class:`TokenTagger` from a bundle folder."""
     from safetensors.torch import load_file
-    from transformers import AutoModel
 
     folder = Path(folder)
     weights = folder / HEAD_FILE
     if not weights.is_file():
         raise FileNotFoundError(f"{folder}: {HEAD_FILE} is missing; the bundle is incomplete")
-    try:
-        encoder = AutoModel.from_pretrained(folder / ENCODER_DIR, add_pooling_layer=False, **kwargs)
-    except TypeError:
-        encoder = AutoModel.from_pretrained(folder / ENCODER_DIR, **kwargs)
+    encoder = pretrained_encoder(folder / ENCODER_DIR, **kwargs)
     model = TokenTagger(encoder, head, tags, shape_features)
     state = load_file(str(weights))
     missing, unexpected = model.load_state_dict(state, strict=False)

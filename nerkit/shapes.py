@@ -46,7 +46,7 @@ def char_class(ch: str) -> int:
 
 @functools.cache
 def _bmp_classes() -> np.ndarray:
-    """The class of every code point below U+10000, built once (a few tens of ms)."""
+    """The class of every code point below U+10000, built once (10 ms here)."""
     return np.fromiter((char_class(chr(c)) for c in range(_BMP)), dtype=np.int8, count=_BMP)
 
 

@@ -129,43 +129,22 @@ def _mlflow_callback() -> Any:
 
 
 def training_arguments(cfg: DictConfig, output_dir: Path) -> Any:
-    import torch
-    from transformers import TrainingArguments
-
-    from train.trainer import training_in_bf16
+    """Pretraining's: the best checkpoint is the one with the lowest held-out MLM loss."""
+    from train.trainer import epoch_arguments
 
     p = cfg.pretrain
-    use_cuda = torch.cuda.is_available() and cfg.device != "cpu"
-    return TrainingArguments(
-        output_dir=str(output_dir / "checkpoints"),
-        num_train_epochs=float(p.epochs),
-        max_steps=int(p.max_steps),
-        learning_rate=float(p.learning_rate),
-        per_device_train_batch_size=int(p.batch_size),
+    return epoch_arguments(
+        cfg,
+        p,
+        output_dir,
         per_device_eval_batch_size=int(p.batch_size),
-        weight_decay=float(p.weight_decay),
-        warmup_steps=float(p.warmup_ratio),  # a float below 1 is a share of the steps
-        lr_scheduler_type="linear",
-        max_grad_norm=float(p.max_grad_norm),
-        eval_strategy="epoch",
-        save_strategy="epoch",
-        logging_strategy="steps",
         logging_steps=int(p.logging_steps),
-        load_best_model_at_end=True,
         metric_for_best_model="eval_loss",
         greater_is_better=False,
-        save_total_limit=int(p.save_total_limit),
-        seed=int(cfg.seed),
-        data_seed=int(cfg.seed),
-        bf16=training_in_bf16(str(p.precision), use_cuda),
-        use_cpu=not use_cuda,
-        report_to="none",
-        dataloader_num_workers=int(p.dataloader_workers),
         # The rows carry offsets and special-token masks for the collator, not the model.
         remove_unused_columns=False,
         # Only the loss: the vocabulary-wide logits of every held-out window are not kept.
         prediction_loss_only=True,
-        disable_tqdm=False,
     )
 
 

@@ -120,36 +120,44 @@ def training_in_bf16(precision: str, use_cuda: bool) -> bool:
     return native
 
 
-def training_arguments(cfg: DictConfig, output_dir: Path) -> Any:
+def epoch_arguments(cfg: DictConfig, section: Any, output_dir: Path, **specific: Any) -> Any:
+    """The TrainingArguments fine-tuning and pretraining share, from a settings section
+    (``cfg.trainer`` or ``cfg.pretrain``): epochs under a ceiling with early stopping, a
+    checkpoint per epoch and the best kept, linear warm-up and decay, bf16 where native.
+    ``specific`` adds or replaces what one stage needs (its metric, its batch columns)."""
     import torch
     from transformers import TrainingArguments
 
-    t = cfg.trainer
     use_cuda = torch.cuda.is_available() and cfg.device != "cpu"
-    bf16 = training_in_bf16(str(t.precision), use_cuda)
-    return TrainingArguments(
-        output_dir=str(output_dir / "checkpoints"),
-        num_train_epochs=float(t.epochs),
-        max_steps=int(t.max_steps),
-        learning_rate=float(t.learning_rate),
-        per_device_train_batch_size=int(t.batch_size),
-        weight_decay=float(t.weight_decay),
-        warmup_steps=float(t.warmup_ratio),
-        lr_scheduler_type="linear",
-        max_grad_norm=float(t.max_grad_norm),
-        eval_strategy="epoch",
-        save_strategy="epoch",
-        logging_strategy="steps",
-        logging_steps=10,
-        load_best_model_at_end=True,
-        metric_for_best_model="f1",
-        greater_is_better=True,
-        save_total_limit=int(t.save_total_limit),
-        seed=int(cfg.seed),
-        data_seed=int(cfg.seed),
-        bf16=bf16,
-        use_cpu=not use_cuda,
-        report_to="none",
-        dataloader_num_workers=int(t.dataloader_workers),
-        disable_tqdm=False,
+    arguments: dict[str, Any] = {
+        "output_dir": str(output_dir / "checkpoints"),
+        "num_train_epochs": float(section.epochs),
+        "max_steps": int(section.max_steps),
+        "learning_rate": float(section.learning_rate),
+        "per_device_train_batch_size": int(section.batch_size),
+        "weight_decay": float(section.weight_decay),
+        "warmup_steps": float(section.warmup_ratio),  # a float below 1 is a share of the steps
+        "lr_scheduler_type": "linear",
+        "max_grad_norm": float(section.max_grad_norm),
+        "eval_strategy": "epoch",
+        "save_strategy": "epoch",
+        "logging_strategy": "steps",
+        "logging_steps": 10,
+        "load_best_model_at_end": True,
+        "save_total_limit": int(section.save_total_limit),
+        "seed": int(cfg.seed),
+        "data_seed": int(cfg.seed),
+        "bf16": training_in_bf16(str(section.precision), use_cuda),
+        "use_cpu": not use_cuda,
+        "report_to": "none",
+        "dataloader_num_workers": int(section.dataloader_workers),
+        "disable_tqdm": False,
+    }
+    return TrainingArguments(**{**arguments, **specific})
+
+
+def training_arguments(cfg: DictConfig, output_dir: Path) -> Any:
+    """Fine-tuning's: the best checkpoint is the one with the highest dev entity F1."""
+    return epoch_arguments(
+        cfg, cfg.trainer, output_dir, metric_for_best_model="f1", greater_is_better=True
     )
