@@ -30,7 +30,6 @@ from nerkit.tracking import redact_uri
 
 API_KEY_ENV = "NERKIT_API_KEY"
 ADMIN_KEY_ENV = "NERKIT_ADMIN_KEY"
-MERGE_POLICIES = tuple(Merge)
 # An alias as MLflow allows it (letters, digits, '-' and '_'); never a URI or a path.
 ALIAS_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 DEFAULT_ALIAS = "champion"
