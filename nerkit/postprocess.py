@@ -19,12 +19,14 @@ import importlib
 import itertools
 import re
 import statistics
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from cleanco.clean import get_unique_terms, normalize_terms, strip_tail
 
-from nerkit.documents import Entity
+from nerkit.documents import Document, Entity
 
 Rule = Callable[[str, list[Entity]], list[Entity]]
 
@@ -262,3 +264,84 @@ def build_rule(spec: Any, position: int = 0) -> Rule:
 def build_chain(specs: Iterable[Any] | None) -> Chain:
     """One callable from the configured rules (``cfg.postprocess.rules``), in order."""
     return Chain([build_rule(spec, i) for i, spec in enumerate(specs or [])])
+
+
+# --- fitting a chain to the labelling convention of the training data --------------------
+
+# A rule is taken off a label when it would change more than this share of the label's
+# gold entities in the training documents (and at least two of them).
+CONFLICT_SHARE = 0.01
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Gold entities of one label that a rule would change in the training documents."""
+
+    rule: str
+    label: str
+    changed: int
+    total: int
+    example: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.rule} would change {self.changed} of {self.total} gold {self.label} "
+            f"entities of the training documents (e.g. {self.example}): not applied to "
+            f"{self.label}"
+        )
+
+
+def gold_entities(doc: Document) -> list[Entity]:
+    return [
+        Entity(s.label, s.start, s.end, doc.text[s.start : s.end], 1.0)
+        for s in sorted(doc.spans, key=lambda s: (s.start, s.end))
+    ]
+
+
+def gold_conflicts(spec: Any, docs: Sequence[Document]) -> list[Conflict]:
+    """The labels whose gold entities ``spec``'s rule changes beyond ``CONFLICT_SHARE``: a
+    rule that rewrites the annotators' own entities contradicts how the data is labelled
+    (a corpus that leaves ", Inc." outside an ORG, addresses labelled line by line)."""
+    rule = build_rule(spec)
+    name = type(rule).__name__
+    changed: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    examples: dict[str, str] = {}
+    for doc in docs:
+        gold = gold_entities(doc)
+        kept = {(e.start, e.end, e.label) for e in rule(doc.text, list(gold))}
+        for entity in gold:
+            total[entity.label] += 1
+            if (entity.start, entity.end, entity.label) not in kept:
+                changed[entity.label] += 1
+                examples.setdefault(entity.label, repr(entity.text))
+    return [
+        Conflict(name, label, n, total[label], examples[label])
+        for label, n in sorted(changed.items())
+        if n >= 2 and n > CONFLICT_SHARE * total[label]
+    ]
+
+
+def fit_to_labels(
+    specs: Sequence[Any], docs: Sequence[Document]
+) -> tuple[list[Any], list[Conflict]]:
+    """The chain with each rule taken off the labels whose gold entities it would change
+    in ``docs`` (see :func:`gold_conflicts`), and the conflicts found. A rule with a
+    ``labels`` setting keeps its other labels (``labels: null`` becomes the training
+    labels less the conflicting ones); a rule without one, or left with none, is dropped."""
+    all_labels = sorted({s.label for doc in docs for s in doc.spans})
+    fitted: list[Any] = []
+    found: list[Conflict] = []
+    for spec in specs:
+        conflicts = gold_conflicts(spec, docs) if isinstance(spec, Mapping) else []
+        found += conflicts
+        if not conflicts:
+            fitted.append(spec)
+            continue
+        if "labels" not in spec:
+            continue
+        dropped = {c.label for c in conflicts}
+        labels = [label for label in spec["labels"] or all_labels if label not in dropped]
+        if labels:
+            fitted.append({**spec, "labels": labels})
+    return fitted, found

@@ -69,6 +69,14 @@ class DataSettings:
 
 
 @dataclass
+class AugmentSettings:
+    """trainer.augment: mention replacement in the training split (nerkit.augment)."""
+
+    labels: list[str] = field(default_factory=lambda: ["ORG"])
+    probability: float = 0.5
+
+
+@dataclass
 class TrainerSettings:
     epochs: float = 40.0
     learning_rate: float = 3e-4
@@ -86,6 +94,7 @@ class TrainerSettings:
     save_total_limit: int = 2
     precision: TrainingPrecision = TrainingPrecision.auto
     dataloader_workers: int = 0
+    augment: AugmentSettings = field(default_factory=AugmentSettings)
 
 
 @dataclass
@@ -110,6 +119,9 @@ class PostprocessSettings:
     """conf/postprocess: the rules of the output path (nerkit.output), in order."""
 
     rules: list[Any] = field(default_factory=list)
+    # train: take each rule off the labels whose gold entities it would change in the
+    # training and dev documents (nerkit.postprocess.fit_to_labels).
+    fit_to_labels: bool = True
 
 
 @dataclass

@@ -139,7 +139,7 @@ def fine_tune(
     from train.windows_dataset import build_windows_dataset, collator
 
     train_set = build_windows_dataset(
-        prep.splits["train"],
+        training_documents(cfg, prep.splits["train"]),
         prep.tokenizer,
         prep.tags,
         prep.window,
@@ -177,6 +177,27 @@ def fine_tune(
     return trainer.model
 
 
+def training_documents(cfg: DictConfig, docs: list[Document]) -> list[Document]:
+    """The training split, with a share of its names replaced (trainer.augment)."""
+    from nerkit.augment import MentionReplacement, augment_documents, replaced_count
+
+    section = cfg.trainer.get("augment")
+    if section is None or not float(section.probability) or not section.labels:
+        return docs
+    settings = MentionReplacement(
+        labels=tuple(section.labels), probability=float(section.probability), seed=int(cfg.seed)
+    )
+    augmented = augment_documents(docs, settings)
+    log.info(
+        "mention replacement: %d labelled %s mentions replaced by generated names "
+        "(trainer.augment.probability=%s)",
+        replaced_count(docs, augmented),
+        "/".join(settings.labels),
+        settings.probability,
+    )
+    return augmented
+
+
 def _has_checkpoint(folder: Path) -> bool:
     return folder.is_dir() and any(p.name.startswith("checkpoint-") for p in folder.iterdir())
 
@@ -197,7 +218,7 @@ def save_trained_bundle(cfg: DictConfig, prep: Prepared, model: Any, path: Path)
         base_model=str(cfg.model.name),
         train_fingerprint=data_fingerprint(prep.splits["train"]),
         test_fingerprint=data_fingerprint(prep.splits["test"]),
-        postprocess=configured_rules(cfg),
+        postprocess=fitted_rules(cfg, prep.splits["train"] + prep.splits["dev"]),
     )
     save_bundle(path, model, prep.tokenizer, meta)
     return path
@@ -209,6 +230,23 @@ def configured_rules(cfg: DictConfig) -> list[Any]:
     section = cfg.get("postprocess")
     rules = OmegaConf.to_container(section.rules, resolve=True) if section is not None else []
     return list(rules) if isinstance(rules, list) else []
+
+
+def fitted_rules(cfg: DictConfig, labelled: list[Document]) -> list[Any]:
+    """The configured rules, each taken off the labels whose gold entities it would change
+    in the labelled documents (postprocess.fit_to_labels; nerkit.postprocess)."""
+    from nerkit.postprocess import fit_to_labels
+
+    rules = configured_rules(cfg)
+    section = cfg.get("postprocess")
+    if section is None or not section.get("fit_to_labels", False):
+        return rules
+    fitted, conflicts = fit_to_labels(rules, labelled)
+    for conflict in conflicts:
+        log.info("post-processing fitted to the labels: %s", conflict)
+    if conflicts and tracking.active_run_id():
+        tracking.set_tags({"postprocess_fitted": "; ".join(map(str, conflicts))})
+    return fitted
 
 
 def _log_inputs(cfg: DictConfig, prep: Prepared) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nerkit.documents import Entity
+from nerkit.documents import Document, Entity, Span
 from nerkit.postprocess import (
     Chain,
     ExtendOrgLegalSuffix,
@@ -14,6 +14,7 @@ from nerkit.postprocess import (
     ScoreThreshold,
     build_chain,
     check_offsets,
+    fit_to_labels,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -221,3 +222,66 @@ def test_chain_checks_offsets_after_each_rule() -> None:
 def test_check_offsets_rejects_out_of_range() -> None:
     with pytest.raises(ValueError):
         check_offsets("abc", [Entity("ORG", 2, 5, "c", 1.0)])
+
+
+# ------------------------------------------------------------- fitting the chain to the labels
+
+SUFFIX_RULE = {"_target_": "nerkit.postprocess.ExtendOrgLegalSuffix", "labels": ["ORG"]}
+MERGE_RULE = {"_target_": "nerkit.postprocess.MergeAdjacent", "labels": None, "max_gap_chars": 2}
+
+
+def gold_doc(doc_id: str, text: str, marks: list[tuple[str, str]]) -> Document:
+    spans, cursor = [], 0
+    for fragment, label in marks:
+        start = text.index(fragment, cursor)
+        spans.append(Span(start, start + len(fragment), label))
+        cursor = start + len(fragment)
+    return Document(doc_id, text, spans)
+
+
+def suffix_outside(n: int) -> list[Document]:
+    """Documents labelled the SEC way: ", Inc" left outside the ORG."""
+    return [
+        gold_doc(
+            f"d{i}",
+            f"Acme{i} Holdings, Inc and Jane Doe, of Boston, Massachusetts.",
+            [
+                (f"Acme{i} Holdings", "ORG"),
+                ("Jane Doe", "PER"),
+                ("Boston", "LOC"),
+                ("Massachusetts", "LOC"),
+            ],
+        )
+        for i in range(n)
+    ]
+
+
+def test_a_rule_that_rewrites_gold_entities_is_taken_off_their_label() -> None:
+    fitted, conflicts = fit_to_labels([SUFFIX_RULE, MERGE_RULE], suffix_outside(10))
+    # The suffix rule has no label left and is dropped; the merge keeps ORG and PER.
+    assert fitted == [{**MERGE_RULE, "labels": ["ORG", "PER"]}]
+    found = {(c.rule, c.label, c.changed, c.total) for c in conflicts}
+    assert found == {("ExtendOrgLegalSuffix", "ORG", 10, 10), ("MergeAdjacent", "LOC", 20, 20)}
+    assert "'Acme0 Holdings'" in str(next(c for c in conflicts if c.label == "ORG"))
+
+
+def test_a_rule_that_agrees_with_the_labels_is_kept_as_written() -> None:
+    inside = [
+        gold_doc(f"d{i}", f"Acme{i} Holdings, Inc. signs.", [(f"Acme{i} Holdings, Inc.", "ORG")])
+        for i in range(10)
+    ]
+    assert fit_to_labels([SUFFIX_RULE, MERGE_RULE], inside) == ([SUFFIX_RULE, MERGE_RULE], [])
+
+
+def test_a_single_disagreement_or_one_percent_is_tolerated() -> None:
+    docs = suffix_outside(1) + [
+        gold_doc(f"e{i}", f"Beta{i} Foods, Inc. signs.", [(f"Beta{i} Foods, Inc.", "ORG")])
+        for i in range(30)
+    ]
+    fitted, conflicts = fit_to_labels([SUFFIX_RULE], docs)
+    assert fitted == [SUFFIX_RULE] and conflicts == []
+
+
+def test_rules_given_as_callables_are_not_fitted() -> None:
+    rule = ExtendOrgLegalSuffix()
+    assert fit_to_labels([rule], suffix_outside(5)) == ([rule], [])
