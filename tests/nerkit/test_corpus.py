@@ -30,6 +30,10 @@ from nerkit.corpus.generator import KINDS, make_deal
 from nerkit.corpus.money import number_to_words
 from nerkit.corpus.parties import People
 from nerkit.documents import Document, document_problems
+from tests.nerkit.test_corpus_checksum import corpus_sha256
+
+# generate_corpus() with its defaults: 60 documents, seed 13.
+DEFAULT_CORPUS_SHA256 = "97536dc9d333d4ef3caa8d71644b32052852d66d2732e1f6f9e049397a550144"
 
 TYPE_MODULES = (clauses_loan, clauses_services, clauses_nda, clauses_lease, clauses_supply)
 
@@ -69,6 +73,12 @@ def same_documents(a: list[Document], b: list[Document]) -> bool:
 
 def test_same_seed_gives_identical_documents(corpus: list[Document]) -> None:
     assert same_documents(generate_corpus(n_docs=10, seed=13), corpus[:10])
+
+
+def test_default_corpus_is_unchanged_byte_for_byte(corpus: list[Document]) -> None:
+    """The corpus the README's figures describe (60 documents, seed 13), as it was
+    generated before the clause library moved into data files."""
+    assert corpus_sha256(corpus) == DEFAULT_CORPUS_SHA256
 
 
 def test_different_seed_gives_different_documents(corpus: list[Document]) -> None:
