@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from nerkit.corpus.builder import Ent, Piece
@@ -57,6 +58,8 @@ ENTITY_SLOTS = frozenset(
         "MONEY_L",
         "MONEY_FX",
         "VALUE",
+        "VALUE_CAPS_WORDS",
+        "VALUE_WORDS_FIGURES",
         "ORG",
         "ORG_INC",
         "BANK",
@@ -151,25 +154,9 @@ class Deal:
         return result
 
     def _party_field(self, party: Party, field_name: str) -> list[Piece]:
-        if field_name == "NAME":
-            return [Ent(party.name, "ORG")]
-        if field_name == "CAPS":
-            return [Ent(party.caps, "ORG")]
-        if field_name == "INC":
-            return self.render(party.incorporation)
-        if field_name == "ADDR":
-            return [", ".join(party.address)]
-        if field_name == "SIGNATORY":
-            return [Ent(party.signatory.name, "PERSON")]
-        if field_name == "SIGNATORY_TITLE":
-            return [party.signatory.title]
-        if field_name == "CONTACT":
-            return [Ent(party.contact.name, "PERSON")]
-        if field_name == "CONTACT_TITLE":
-            return [party.contact.title]
-        if field_name == "EMAIL":
-            return [party.email]
-        raise KeyError(f"unknown party field {field_name!r}")
+        if field_name not in PARTY_FIELDS:
+            raise KeyError(f"unknown party field {field_name!r}")
+        return PARTY_FIELDS[field_name](self, party)
 
     def date(self, d: dt.date, style: str | None = None) -> list[Piece]:
         if style is None:
@@ -236,6 +223,13 @@ class Deal:
 
     def _fill_value(self) -> list[Piece]:
         return self.money(self.scale)
+
+    def _fill_value_caps_words(self) -> list[Piece]:
+        """The headline amount as a promissory note heads it: "TWO MILLION AND NO/100 ..."."""
+        return self.money(self.scale, style="caps_words")
+
+    def _fill_value_words_figures(self) -> list[Piece]:
+        return self.money(self.scale, style="words_figures")
 
     def _fill_money_fx(self) -> list[Piece]:
         others = [c for c in CURRENCIES.values() if c.code != self.currency.code]
@@ -347,6 +341,31 @@ class Deal:
         if self.rng.random() < 0.7:
             return self.rng.choice(homes)
         return self.rng.choice(list(JURISDICTIONS.values()))
+
+
+# What {A_NAME}, {B_INC}, {C_SIGNATORY}... write for party A, B or C.
+PARTY_FIELDS: dict[str, Callable[[Deal, Party], list[Piece]]] = {
+    "NAME": lambda deal, party: [Ent(party.name, "ORG")],
+    "CAPS": lambda deal, party: [Ent(party.caps, "ORG")],
+    "INC": lambda deal, party: deal.render(party.incorporation),
+    "ADDR": lambda deal, party: [", ".join(party.address)],
+    "SIGNATORY": lambda deal, party: [Ent(party.signatory.name, "PERSON")],
+    "SIGNATORY_TITLE": lambda deal, party: [party.signatory.title],
+    "CONTACT": lambda deal, party: [Ent(party.contact.name, "PERSON")],
+    "CONTACT_TITLE": lambda deal, party: [party.contact.title],
+    "EMAIL": lambda deal, party: [party.email],
+}
+
+# Every placeholder a template may use; any of them may also end in _UC (upper case).
+PLACEHOLDERS = frozenset(
+    {"A", "B", "C"}
+    | {f"{key}_{part}" for key in "ABC" for part in PARTY_FIELDS}
+    | {name.removeprefix("_fill_").upper() for name in vars(Deal) if name.startswith("_fill_")}
+)
+
+
+def is_placeholder(name: str) -> bool:
+    return name.removesuffix("_UC") in PLACEHOLDERS
 
 
 def upper_piece(piece: Piece) -> Piece:

@@ -6,10 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from nerkit.corpus.builder import Piece
-from nerkit.corpus.clauses import SHARED_ARTICLES, Section
-from nerkit.corpus.clauses_loan import GUARANTEE, SECURITY
-from nerkit.corpus.clauses_services import EXIT_MANAGEMENT, GOVERNANCE
-from nerkit.corpus.clauses_supply import PRODUCT_WARRANTY, QUALITY
+from nerkit.corpus.clauses import Section, all_articles
 from nerkit.corpus.layout import (
     as_guarantor,
     form_signature,
@@ -67,7 +64,7 @@ def compliance_certificate(w: ContractWriter, budget: int) -> None:
         ),
         start=1,
     ):
-        w.b.text(f"{number}. ")
+        w.builder.text(f"{number}. ")
         w.paragraph(template)
     w.lines(
         [
@@ -126,7 +123,7 @@ def form_of_guaranty(w: ContractWriter, budget: int) -> None:
         " of {B_NAME} (the {B}), in respect of the obligations of {A_NAME} (the {A}) under the"
         " agreement dated {EFFECTIVE_DATE} (the Agreement)."
     )
-    sections = [s for s in GUARANTEE.sections] + list(
+    sections = [s for s in all_articles()["guarantee"].sections] + list(
         shared_sections(("governing_law", "miscellaneous"))
     )
     numbered_sections(w, [as_guarantor(s) for s in sections], budget - 150)
@@ -144,7 +141,7 @@ def data_processing_addendum(w: ContractWriter, budget: int) -> None:
             ["Data protection officer: ", *w.deal.fill("PERSON")],
         ]
     )
-    numbered_sections(w, SHARED_ARTICLES["data_protection"].sections, budget - 60)
+    numbered_sections(w, all_articles()["data_protection"].sections, budget - 60)
 
 
 def destruction_certificate(w: ContractWriter, budget: int) -> None:
@@ -181,7 +178,8 @@ def lease_guaranty(w: ContractWriter, budget: int) -> None:
     )
     numbered_sections(
         w,
-        [as_guarantor(s) for s in GUARANTEE.sections[1:]] + shared_sections(("governing_law",)),
+        [as_guarantor(s) for s in all_articles()["guarantee"].sections[1:]]
+        + shared_sections(("governing_law",)),
         budget - 120,
     )
     w.lines(
@@ -199,8 +197,9 @@ def quality_agreement(w: ContractWriter, budget: int) -> None:
         ]
     )
 
-    sections = list(QUALITY.sections) + [
-        Section(item.split(".")[0], (item.split(". ", 1)[1],)) for item in PRODUCT_WARRANTY.items
+    sections = list(all_articles()["quality"].sections) + [
+        Section(item.split(".")[0], (item.split(". ", 1)[1],))
+        for item in all_articles()["product_warranty"].items
     ]
     numbered_sections(w, sections, budget - 60)
 
@@ -240,7 +239,7 @@ def assignment_and_assumption(w: ContractWriter, budget: int) -> None:
         ),
         start=1,
     ):
-        w.b.text(f"{number}. ")
+        w.builder.text(f"{number}. ")
         w.paragraph(template)
     w.lines(
         [
@@ -289,7 +288,7 @@ def form_of_security_agreement(w: ContractWriter, budget: int) -> None:
         "THIS PLEDGE AND SECURITY AGREEMENT is entered into as of {EFFECTIVE_DATE} by {A_NAME}"
         " (the Grantor) in favour of {B_NAME} (the Secured Party)."
     )
-    sections = list(SECURITY.sections) + shared_sections(("governing_law",))
+    sections = list(all_articles()["security"].sections) + shared_sections(("governing_law",))
     numbered_sections(w, sections, budget - 120)
     form_signature(w, "A")
 
@@ -322,7 +321,7 @@ def security_requirements(w: ContractWriter, budget: int) -> None:
         " engagement and at least annually.",
     )
     for number, template in enumerate(controls, start=1):
-        w.b.text(f"{number}. ")
+        w.builder.text(f"{number}. ")
         w.paragraph(template)
 
 
@@ -339,7 +338,7 @@ def governance_schedule(w: ContractWriter, budget: int) -> None:
     ):
         rows.append([f"{forum}    {frequency}    ", *w.deal.fill("PERSON")])
     w.lines(rows)
-    numbered_sections(w, GOVERNANCE.sections, budget - 100)
+    numbered_sections(w, all_articles()["governance"].sections, budget - 100)
 
 
 def exit_plan(w: ContractWriter, budget: int) -> None:
@@ -350,7 +349,7 @@ def exit_plan(w: ContractWriter, budget: int) -> None:
         " the {B} is {PERSON}, and the first version of the exit plan shall be delivered by"
         " {FUTURE_DATE}."
     )
-    numbered_sections(w, EXIT_MANAGEMENT.sections, budget - 60)
+    numbered_sections(w, all_articles()["exit_management"].sections, budget - 60)
 
 
 def work_letter(w: ContractWriter, budget: int) -> None:
@@ -379,7 +378,7 @@ def work_letter(w: ContractWriter, budget: int) -> None:
         " their respective representatives for all matters relating to this Work Letter.",
     )
     for number, template in enumerate(paragraphs, start=1):
-        w.b.text(f"{number}. ")
+        w.builder.text(f"{number}. ")
         w.paragraph(template)
 
 
@@ -414,7 +413,7 @@ def consignment_stock(w: ContractWriter, budget: int) -> None:
         " invoiced to the {A} at the {B}'s option.",
     )
     for number, template in enumerate(paragraphs, start=1):
-        w.b.text(f"{number}. ")
+        w.builder.text(f"{number}. ")
         w.paragraph(template)
 
 
@@ -444,5 +443,5 @@ def supplier_code(w: ContractWriter, budget: int) -> None:
         " directly to the {A}'s chief compliance officer, {PERSON}.",
     )
     for number, template in enumerate(principles, start=1):
-        w.b.text(f"{number}. ")
+        w.builder.text(f"{number}. ")
         w.paragraph(template)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from nerkit.corpus.builder import Ent, Piece
-from nerkit.corpus.clauses import SHARED_ARTICLES, Section
+from nerkit.corpus.clauses import Section, all_articles
 from nerkit.corpus.writer import ContractWriter, estimated_tokens
 
 ScheduleWriter = Callable[[ContractWriter, int], None]
@@ -35,7 +35,7 @@ def numbered_sections(w: ContractWriter, sections: Sequence[Section], budget: in
         if number > 2 and spent + estimated_tokens(variant) > budget:
             break
         spent += estimated_tokens(variant)
-        w.b.add([f"{number}. ", *w.deal.render(section.heading), ". "])
+        w.builder.add([f"{number}. ", *w.deal.render(section.heading), ". "])
         w.paragraph(variant)
 
 
@@ -55,7 +55,7 @@ def as_guarantor(section: Section) -> Section:
 
 
 def shared_sections(keys: Sequence[str]) -> list[Section]:
-    return [s for key in keys for s in SHARED_ARTICLES[key].sections]
+    return [s for key in keys for s in all_articles()[key].sections]
 
 
 def disclosure_rows(

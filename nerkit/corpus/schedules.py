@@ -361,7 +361,7 @@ def rules_and_regulations(w: ContractWriter, budget: int) -> None:
     for i, rule in enumerate(_RULES_WITH_ENTITIES):
         chosen.insert(min(len(chosen), i * 4 + 2), rule)
     for number, rule in enumerate(chosen, start=1):
-        w.b.text(f"{number}. ")
+        w.builder.text(f"{number}. ")
         w.paragraph(rule)
 
 
@@ -456,7 +456,7 @@ def quality_requirements(w: ContractWriter, budget: int) -> None:
         " of not more than {MONTHS}.",
     )
     for number, item in enumerate(items, start=1):
-        w.b.text(f"{number}. ")
+        w.builder.text(f"{number}. ")
         w.paragraph(item)
 
 
@@ -474,42 +474,32 @@ def second_statement_of_work(w: ContractWriter, budget: int) -> None:
     statement_of_work(w, budget, number=2)
 
 
-SCHEDULES: dict[str, tuple[tuple[ScheduleWriter, float], ...]] = {
-    "loan": (
-        (lender_and_commitment, 1),
-        (repayment_schedule, 3),
-        (existing_indebtedness, 2),
-        (subsidiaries, 2),
-        (forms.borrowing_request, 1),
-        (forms.compliance_certificate, 1),
-        (forms.promissory_note, 1),
-    ),
-    "services": (
-        (statement_of_work, 3),
-        (service_levels, 2),
-        (rate_card, 2),
-        (key_personnel, 1),
-        (subcontractors, 1),
-    ),
-    "nda": ((authorised_recipients, 1), (forms.destruction_certificate, 1)),
-    "lease": (
-        (base_rent_schedule, 2),
-        (legal_description, 3),
-        (rules_and_regulations, 3),
-        (forms.estoppel_certificate, 1),
-    ),
-    "supply": (
-        (products_and_prices, 3),
-        (delivery_schedule, 2),
-        (quality_requirements, 2),
-        (approved_facilities, 1),
-    ),
-}
-
-
-# Long documents attach forms of ancillary agreements, as long real contracts do.
-FILLERS: dict[str, tuple[ScheduleWriter, ...]] = {
-    "loan": (
+# Every schedule and form a contract type may attach, by the name its data file uses.
+WRITERS: dict[str, ScheduleWriter] = {
+    writer.__name__: writer
+    for writer in (
+        lender_and_commitment,
+        repayment_schedule,
+        existing_indebtedness,
+        subsidiaries,
+        forms.borrowing_request,
+        forms.compliance_certificate,
+        forms.promissory_note,
+        statement_of_work,
+        service_levels,
+        rate_card,
+        key_personnel,
+        subcontractors,
+        authorised_recipients,
+        forms.destruction_certificate,
+        base_rent_schedule,
+        legal_description,
+        rules_and_regulations,
+        forms.estoppel_certificate,
+        products_and_prices,
+        delivery_schedule,
+        quality_requirements,
+        approved_facilities,
         disclosures.insurance_schedule,
         disclosures.material_contracts,
         forms.form_of_guaranty,
@@ -519,27 +509,20 @@ FILLERS: dict[str, tuple[ScheduleWriter, ...]] = {
         forms.assignment_and_assumption,
         forms.legal_opinion,
         forms.form_of_security_agreement,
-    ),
-    "services": (
         forms.data_processing_addendum,
         forms.security_requirements,
         second_statement_of_work,
         disclosures.third_party_contracts,
         forms.governance_schedule,
         forms.exit_plan,
-    ),
-    "nda": (),
-    "lease": (
         disclosures.landlord_fixtures,
         forms.work_letter,
         disclosures.permitted_encumbrances,
         forms.lease_guaranty,
         forms.commencement_memorandum,
-    ),
-    "supply": (
         disclosures.extended_price_list,
         forms.quality_agreement,
         forms.consignment_stock,
         forms.supplier_code,
-    ),
+    )
 }
