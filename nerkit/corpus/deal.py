@@ -15,17 +15,9 @@ from dataclasses import dataclass, field
 
 from nerkit.corpus.builder import Ent, Piece
 from nerkit.corpus.dates import HOUSE_STYLES, TABLE_STYLES, date_pieces, random_date
-from nerkit.corpus.jurisdictions import JURISDICTIONS, Jurisdiction
+from nerkit.corpus.jurisdictions import Jurisdiction, jurisdiction_table
 from nerkit.corpus.money import CURRENCIES, MONEY_STYLES, Currency, format_money, round_amount
-from nerkit.corpus.parties import (
-    ARBITRAL_BODIES,
-    CONTACT_TITLES,
-    RATING_AGENCIES,
-    REGULATORS,
-    STOCK_EXCHANGES,
-    Party,
-    People,
-)
+from nerkit.corpus.parties import Party, People, names
 from nerkit.corpus.template import render
 
 # Placeholders whose filling always writes an entity (used to keep entities spread out).
@@ -265,22 +257,22 @@ class Deal:
         return [Ent(self.people.holding(locale, self.rng), "ORG")]
 
     def _fill_rating_agency(self) -> list[Piece]:
-        return [Ent(self.rng.choice(RATING_AGENCIES), "ORG")]
+        return [Ent(self.rng.choice(names().rating_agencies), "ORG")]
 
     def _fill_arbitral_body(self) -> list[Piece]:
-        return [Ent(self.rng.choice(ARBITRAL_BODIES), "ORG")]
+        return [Ent(self.rng.choice(names().arbitral_bodies), "ORG")]
 
     def _fill_regulator(self) -> list[Piece]:
-        return [Ent(self.rng.choice(REGULATORS), "ORG")]
+        return [Ent(self.rng.choice(names().regulators), "ORG")]
 
     def _fill_stock_exchange(self) -> list[Piece]:
-        return [Ent(self.rng.choice(STOCK_EXCHANGES), "ORG")]
+        return [Ent(self.rng.choice(names().stock_exchanges), "ORG")]
 
     def _fill_person(self) -> list[Piece]:
         return [Ent(self.people.person_name(self._any_locale(), self.rng), "PERSON")]
 
     def _fill_contact_title(self) -> list[Piece]:
-        return [self.rng.choice(CONTACT_TITLES)]
+        return [self.rng.choice(names().contact_titles)]
 
     def _fill_gov_law(self) -> list[Piece]:
         return self.render(self.governing.law)
@@ -340,7 +332,7 @@ class Deal:
         homes = [p.home for p in self.parties.values()]
         if self.rng.random() < 0.7:
             return self.rng.choice(homes)
-        return self.rng.choice(list(JURISDICTIONS.values()))
+        return self.rng.choice(list(jurisdiction_table().by_key.values()))
 
 
 # What {A_NAME}, {B_INC}, {C_SIGNATORY}... write for party A, B or C.

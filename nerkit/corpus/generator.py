@@ -25,9 +25,9 @@ from nerkit.corpus.clauses import (
 )
 from nerkit.corpus.dates import TABLE_STYLES, numeric_style_for
 from nerkit.corpus.deal import Deal, house_date_styles, house_money_styles
-from nerkit.corpus.jurisdictions import HOME_WEIGHTS, JURISDICTIONS, NEUTRAL_LAWS, Jurisdiction
+from nerkit.corpus.jurisdictions import Jurisdiction, jurisdiction_table
 from nerkit.corpus.money import CURRENCIES, round_amount
-from nerkit.corpus.parties import AUDITORS, CONTACT_TITLES, JOB_TITLES, Party, People
+from nerkit.corpus.parties import Party, People, names
 from nerkit.corpus.schedules import WRITERS
 from nerkit.corpus.writer import HEADING_STYLES, ContractWriter, estimated_tokens
 from nerkit.documents import Document
@@ -262,7 +262,7 @@ def make_deal(kind: ContractKind, rng: random.Random, people: People) -> Deal:
         end=end,
         scale=scale,
         parent=parent,
-        auditor=rng.choice(AUDITORS),
+        auditor=rng.choice(names().auditors),
         quote=rng.choice((('"', '"'), ("“", "”"))),
         money_styles=house_money_styles(tradition, rng),
         date_styles=house_date_styles(tradition, rng),
@@ -274,8 +274,10 @@ def make_deal(kind: ContractKind, rng: random.Random, people: People) -> Deal:
 
 
 def weighted_home(rng: random.Random) -> Jurisdiction:
-    keys = list(HOME_WEIGHTS)
-    return JURISDICTIONS[rng.choices(keys, weights=[HOME_WEIGHTS[k] for k in keys])[0]]
+    table = jurisdiction_table()
+    keys = list(table.home_weights)
+    weights = [table.home_weights[k] for k in keys]
+    return table.by_key[rng.choices(keys, weights=weights)[0]]
 
 
 def governing_law(
@@ -285,7 +287,8 @@ def governing_law(
         return home_b  # a lease follows the law of the land it lets
     draw = rng.random()
     if draw < 0.15:
-        return JURISDICTIONS[rng.choice(NEUTRAL_LAWS)]
+        table = jurisdiction_table()
+        return table.by_key[rng.choice(table.neutral_laws)]
     if kind.name == "loan":
         return home_b if draw < 0.75 else home_a
     return home_a if draw < 0.6 else home_b
@@ -306,14 +309,14 @@ def make_party(
         name = people.holding(locale, rng)
     else:
         name = people.company(locale, rng)
-    contact = people.person(locale, rng, CONTACT_TITLES)
+    contact = people.person(locale, rng, names().contact_titles)
     return Party(
         role=role,
         name=name,
         home=home,
         incorporation=incorporation(name, home, rng, people),
         address=people.address(home),
-        signatory=people.person(locale, rng, JOB_TITLES),
+        signatory=people.person(locale, rng, names().job_titles),
         contact=contact,
         email=email_address(contact.name, name),
     )
