@@ -99,6 +99,10 @@ class DataNode:
     def texts(self) -> tuple[str, ...]:
         return tuple(element.text() for element in self.elements())
 
+    def one_or_more(self) -> tuple[str, ...]:
+        """One string, or a list of alternatives (one is chosen where it is written)."""
+        return self.texts() if isinstance(self.value, list) else (self.text(),)
+
     def template(self, placeholders: Placeholders) -> str:
         value = self._string()
         self._report(template_problems(value, placeholders.known), placeholders)

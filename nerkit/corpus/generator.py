@@ -28,7 +28,7 @@ from nerkit.corpus.deal import Deal, house_date_styles, house_money_styles
 from nerkit.corpus.jurisdictions import Jurisdiction, jurisdiction_table
 from nerkit.corpus.money import CURRENCIES, round_amount
 from nerkit.corpus.parties import Party, People, names
-from nerkit.corpus.schedules import WRITERS
+from nerkit.corpus.schedules import attachments
 from nerkit.corpus.writer import HEADING_STYLES, ContractWriter, estimated_tokens
 from nerkit.documents import Document
 
@@ -172,15 +172,15 @@ class BudgetPlan:
 
 def write_schedules(kind: ContractKind, writer: ContractWriter, plan: BudgetPlan) -> None:
     """The type's schedules share what is left; forms follow while the target is unmet."""
-    schedules = kind.clauses.schedules
-    total_weight = sum(schedules.values())
+    attached = attachments(kind.name)
+    total_weight = sum(weight for _, weight in attached.schedules)
     available = max(0, plan.remaining)
-    for name, weight in schedules.items():
-        WRITERS[name](writer, int(available * weight / total_weight))
-    for name in kind.clauses.fillers:
+    for write, weight in attached.schedules:
+        write(writer, int(available * weight / total_weight))
+    for filler in attached.fillers:
         if plan.remaining < 400:
             break
-        WRITERS[name](writer, plan.remaining)
+        filler(writer, plan.remaining)
 
 
 def choose_articles(
