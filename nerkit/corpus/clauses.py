@@ -53,18 +53,12 @@ class Article:
 
 
 @dataclass(frozen=True)
-class Definition:
-    term: str
-    variants: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class SharedClauses:
     """What every contract type writes: shared definitions and articles, and the set
     phrases of the definitions, recitals, notices and signature pages."""
 
+    articles: dict[str, Article]  # by key
     definitions: tuple[Definition, ...]
-    articles: dict[str, Article]
     interpretation: Section
     arbitration: Section
     jury_waiver: Section
@@ -97,6 +91,14 @@ class ContractClauses:
     fillers: tuple[str, ...]  # attached in order while a long contract is short
 
 
+@dataclass(frozen=True)
+class Definition:
+    """A defined term and alternative templates of its meaning ("means ...")."""
+
+    term: str
+    variants: tuple[str, ...]
+
+
 @functools.cache
 def shared_clauses() -> SharedClauses:
     return read_shared(data_file("clauses_shared.yaml"))
@@ -127,8 +129,8 @@ def read_shared(node: DataNode) -> SharedClauses:
     fields = node.fields([field.name for field in dataclasses.fields(SharedClauses)])
     articles = [read_article(element) for element in fields["articles"].elements()]
     return SharedClauses(
-        definitions=read_definitions(fields["definitions"]),
         articles={article.key: article for article in articles},
+        definitions=read_definitions(fields["definitions"]),
         interpretation=read_section(fields["interpretation"]),
         arbitration=read_section(fields["arbitration"]),
         jury_waiver=read_section(fields["jury_waiver"]),
