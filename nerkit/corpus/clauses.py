@@ -24,6 +24,10 @@ from nerkit.corpus.deal import is_placeholder
 CONTRACT_TYPES = ("loan", "services", "nda", "lease", "supply")
 
 CLAUSE_PLACEHOLDERS = Placeholders(is_placeholder, "nerkit.corpus.deal.Deal fills")
+# A party's definition is written for party A and read with B_ for A_ for party B.
+PARTY_A_PLACEHOLDERS = Placeholders(
+    lambda name: name.startswith("A_") and is_placeholder(name), "of party A: A_NAME, A_INC..."
+)
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,7 @@ def read_shared(node: DataNode) -> SharedClauses:
         recital_closings=fields["recital_closings"].texts(),
         definitions_titles=fields["definitions_titles"].texts(),
         definitions_intros=fields["definitions_intros"].texts(),
-        party_definitions=fields["party_definitions"].templates(CLAUSE_PLACEHOLDERS),
+        party_definitions=fields["party_definitions"].templates(PARTY_A_PLACEHOLDERS),
         notices_titles=fields["notices_titles"].texts(),
         notice_form=fields["notice_form"].template(CLAUSE_PLACEHOLDERS),
         notice_copy=fields["notice_copy"].text(),

@@ -70,13 +70,14 @@ class DataNode:
     ) -> dict[str, DataNode]:
         """A mapping's values by key; a missing required key or an unknown key is an error."""
         mapping = self._mapping()
-        missing = [key for key in required if key not in mapping]
-        if missing:
-            self.fail(f"missing {', '.join(missing)}")
+        # A misspelt key is reported as such, not as the key it fails to provide.
         unknown = [key for key in mapping if key not in required and key not in optional]
         if unknown:
             allowed = ", ".join([*required, *optional])
             self.fail(f"unknown key {', '.join(unknown)} (the keys here are {allowed})")
+        missing = [key for key in required if key not in mapping]
+        if missing:
+            self.fail(f"missing {', '.join(missing)}")
         return {key: self._child(f".{key}", value) for key, value in mapping.items()}
 
     def entries(self) -> list[tuple[str, DataNode]]:

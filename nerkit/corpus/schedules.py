@@ -35,7 +35,11 @@ def schedule_writers() -> dict[str, ScheduleWriter]:
 
 @functools.cache
 def attachments(contract_type: str) -> Attachments:
-    clauses = contract_clauses(contract_type)
+    return resolve_attachments(contract_clauses(contract_type))
+
+
+def resolve_attachments(clauses: ContractClauses) -> Attachments:
+    """The writers a contract type's data file names; an unknown name is an error."""
     return Attachments(
         schedules=tuple(
             (_writer(clauses, "schedules", name), weight)
