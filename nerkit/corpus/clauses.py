@@ -132,6 +132,11 @@ def all_articles() -> dict[str, Article]:
 def read_shared(node: DataNode) -> SharedClauses:
     fields = node.fields([field.name for field in dataclasses.fields(SharedClauses)])
     articles = [read_article(element) for element in fields["articles"].elements()]
+    keys = [article.key for article in articles]
+    if "governing_law" not in keys or "miscellaneous" not in keys:
+        fields["articles"].fail("governing_law and miscellaneous end every contract: add them")
+    if len(articles[keys.index("governing_law")].sections) < 2:
+        fields["articles"].fail("governing_law needs the law and the courts as its first sections")
     return SharedClauses(
         articles={article.key: article for article in articles},
         definitions=read_definitions(fields["definitions"]),
