@@ -28,13 +28,10 @@ No span is empty, starts or ends with whitespace, or shares a whitespace token w
 another span.
 """
 
-from nerkit.corpus.generator import (
-    CONTRACT_TYPES,
-    ENTITY_TYPES,
-    generate_corpus,
-    generate_document,
-)
+from nerkit.corpus.clauses import CONTRACT_TYPES
+from nerkit.corpus.generator import generate_corpus, generate_document
 from nerkit.corpus.statistics import corpus_statistics, format_statistics
+from nerkit.corpus.template import ENTITY_TYPES
 
 __all__ = [
     "CONTRACT_TYPES",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
 
 from nerkit.corpus.builder import Ent, Piece
 
@@ -31,64 +30,38 @@ def _abbreviated_month(d: dt.date) -> str:
     return name if len(name) <= 4 else f"{name[:3]}."
 
 
-def _us_long(d: dt.date) -> str:
-    return f"{d:%B} {d.day}, {d.year}"
-
-
-def _uk_long(d: dt.date) -> str:
-    return f"{d.day} {d:%B} {d.year}"
-
-
-def _day_of(d: dt.date) -> str:
-    return f"{ordinal(d.day)} day of {d:%B}, {d.year}"
-
-
-def _iso(d: dt.date) -> str:
-    return d.isoformat()
-
-
-def _us_numeric(d: dt.date) -> str:
-    return f"{d:%m/%d/%Y}"
-
-
-def _uk_numeric(d: dt.date) -> str:
-    return f"{d:%d/%m/%Y}"
-
-
-def _dotted(d: dt.date) -> str:
-    return f"{d:%d.%m.%Y}"
-
-
-def _us_abbrev(d: dt.date) -> str:
-    return f"{_abbreviated_month(d)} {d.day}, {d.year}"
-
-
-def _uk_ordinal(d: dt.date) -> str:
-    return f"{ordinal(d.day)} {d:%B} {d.year}"
-
-
-def _us_ordinal(d: dt.date) -> str:
-    return f"{d:%B} {ordinal(d.day)}, {d.year}"
-
-
-def _month_year(d: dt.date) -> str:
-    return f"{d:%B} {d.year}"
-
-
-# Each style: name -> (writer, whether the span is preceded by "the ").
-DATE_STYLES: dict[str, tuple[Callable[[dt.date], str], bool]] = {
-    "us_long": (_us_long, False),  # January 5, 2024
-    "uk_long": (_uk_long, False),  # 5 January 2024
-    "day_of": (_day_of, True),  # the 5th day of January, 2024
-    "iso": (_iso, False),  # 2024-01-05
-    "us_numeric": (_us_numeric, False),  # 01/05/2024
-    "uk_numeric": (_uk_numeric, False),  # 05/01/2024
-    "dotted": (_dotted, False),  # 05.01.2024
-    "us_abbrev": (_us_abbrev, False),  # Jan. 5, 2024
-    "uk_ordinal": (_uk_ordinal, False),  # 5th January 2024
-    "us_ordinal": (_us_ordinal, False),  # January 5th, 2024
-    "month_year": (_month_year, False),  # January 2024
+# Each style: name -> (pattern, whether the span is preceded by "the "). The pattern's
+# fields are those of date_fields().
+DATE_STYLES: dict[str, tuple[str, bool]] = {
+    "us_long": ("{month} {day}, {year}", False),  # January 5, 2024
+    "uk_long": ("{day} {month} {year}", False),  # 5 January 2024
+    "day_of": ("{nth} day of {month}, {year}", True),  # the 5th day of January, 2024
+    "iso": ("{year}-{mm}-{dd}", False),  # 2024-01-05
+    "us_numeric": ("{mm}/{dd}/{year}", False),  # 01/05/2024
+    "uk_numeric": ("{dd}/{mm}/{year}", False),  # 05/01/2024
+    "dotted": ("{dd}.{mm}.{year}", False),  # 05.01.2024
+    "us_abbrev": ("{mon} {day}, {year}", False),  # Jan. 5, 2024
+    "uk_ordinal": ("{nth} {month} {year}", False),  # 5th January 2024
+    "us_ordinal": ("{month} {nth}, {year}", False),  # January 5th, 2024
+    "month_year": ("{month} {year}", False),  # January 2024
 }
+
+
+def date_fields(d: dt.date) -> dict[str, str]:
+    return {
+        "day": str(d.day),
+        "nth": ordinal(d.day),
+        "dd": f"{d:%d}",
+        "month": f"{d:%B}",
+        "mon": _abbreviated_month(d),
+        "mm": f"{d:%m}",
+        "year": str(d.year),
+    }
+
+
+def format_date(d: dt.date, style: str) -> str:
+    return DATE_STYLES[style][0].format(**date_fields(d))
+
 
 # Styles a drafter in each tradition would pick as the document's main one.
 HOUSE_STYLES = {
@@ -102,8 +75,8 @@ TABLE_STYLES = ("iso", "us_numeric", "uk_numeric", "dotted", "us_long", "uk_long
 
 def date_pieces(d: dt.date, style: str) -> list[Piece]:
     """The date in ``style`` as pieces: the span, preceded by "the " where the style needs it."""
-    writer, with_article = DATE_STYLES[style]
-    span = Ent(writer(d), "DATE")
+    span = Ent(format_date(d, style), "DATE")
+    with_article = DATE_STYLES[style][1]
     return ["the ", span] if with_article else [span]
 
 

@@ -10,21 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from nerkit.corpus.builder import Ent, Piece
 from nerkit.corpus.dates import HOUSE_STYLES, TABLE_STYLES, date_pieces, random_date
-from nerkit.corpus.jurisdictions import JURISDICTIONS, Jurisdiction
+from nerkit.corpus.jurisdictions import Jurisdiction, jurisdiction_table
 from nerkit.corpus.money import CURRENCIES, MONEY_STYLES, Currency, format_money, round_amount
-from nerkit.corpus.parties import (
-    ARBITRAL_BODIES,
-    CONTACT_TITLES,
-    RATING_AGENCIES,
-    REGULATORS,
-    STOCK_EXCHANGES,
-    Party,
-    People,
-)
+from nerkit.corpus.parties import Party, People, names
 from nerkit.corpus.template import render
 
 # Placeholders whose filling always writes an entity (used to keep entities spread out).
@@ -57,6 +50,8 @@ ENTITY_SLOTS = frozenset(
         "MONEY_L",
         "MONEY_FX",
         "VALUE",
+        "VALUE_CAPS_WORDS",
+        "VALUE_WORDS_FIGURES",
         "ORG",
         "ORG_INC",
         "BANK",
@@ -151,25 +146,9 @@ class Deal:
         return result
 
     def _party_field(self, party: Party, field_name: str) -> list[Piece]:
-        if field_name == "NAME":
-            return [Ent(party.name, "ORG")]
-        if field_name == "CAPS":
-            return [Ent(party.caps, "ORG")]
-        if field_name == "INC":
-            return self.render(party.incorporation)
-        if field_name == "ADDR":
-            return [", ".join(party.address)]
-        if field_name == "SIGNATORY":
-            return [Ent(party.signatory.name, "PERSON")]
-        if field_name == "SIGNATORY_TITLE":
-            return [party.signatory.title]
-        if field_name == "CONTACT":
-            return [Ent(party.contact.name, "PERSON")]
-        if field_name == "CONTACT_TITLE":
-            return [party.contact.title]
-        if field_name == "EMAIL":
-            return [party.email]
-        raise KeyError(f"unknown party field {field_name!r}")
+        if field_name not in PARTY_FIELDS:
+            raise KeyError(f"unknown party field {field_name!r}")
+        return PARTY_FIELDS[field_name](self, party)
 
     def date(self, d: dt.date, style: str | None = None) -> list[Piece]:
         if style is None:
@@ -237,6 +216,13 @@ class Deal:
     def _fill_value(self) -> list[Piece]:
         return self.money(self.scale)
 
+    def _fill_value_caps_words(self) -> list[Piece]:
+        """The headline amount as a promissory note heads it: "TWO MILLION AND NO/100 ..."."""
+        return self.money(self.scale, style="caps_words")
+
+    def _fill_value_words_figures(self) -> list[Piece]:
+        return self.money(self.scale, style="words_figures")
+
     def _fill_money_fx(self) -> list[Piece]:
         others = [c for c in CURRENCIES.values() if c.code != self.currency.code]
         cur = self.rng.choice(others)
@@ -271,22 +257,22 @@ class Deal:
         return [Ent(self.people.holding(locale, self.rng), "ORG")]
 
     def _fill_rating_agency(self) -> list[Piece]:
-        return [Ent(self.rng.choice(RATING_AGENCIES), "ORG")]
+        return [Ent(self.rng.choice(names().rating_agencies), "ORG")]
 
     def _fill_arbitral_body(self) -> list[Piece]:
-        return [Ent(self.rng.choice(ARBITRAL_BODIES), "ORG")]
+        return [Ent(self.rng.choice(names().arbitral_bodies), "ORG")]
 
     def _fill_regulator(self) -> list[Piece]:
-        return [Ent(self.rng.choice(REGULATORS), "ORG")]
+        return [Ent(self.rng.choice(names().regulators), "ORG")]
 
     def _fill_stock_exchange(self) -> list[Piece]:
-        return [Ent(self.rng.choice(STOCK_EXCHANGES), "ORG")]
+        return [Ent(self.rng.choice(names().stock_exchanges), "ORG")]
 
     def _fill_person(self) -> list[Piece]:
         return [Ent(self.people.person_name(self._any_locale(), self.rng), "PERSON")]
 
     def _fill_contact_title(self) -> list[Piece]:
-        return [self.rng.choice(CONTACT_TITLES)]
+        return [self.rng.choice(names().contact_titles)]
 
     def _fill_gov_law(self) -> list[Piece]:
         return self.render(self.governing.law)
@@ -346,7 +332,32 @@ class Deal:
         homes = [p.home for p in self.parties.values()]
         if self.rng.random() < 0.7:
             return self.rng.choice(homes)
-        return self.rng.choice(list(JURISDICTIONS.values()))
+        return self.rng.choice(list(jurisdiction_table().by_key.values()))
+
+
+# What {A_NAME}, {B_INC}, {C_SIGNATORY}... write for party A, B or C.
+PARTY_FIELDS: dict[str, Callable[[Deal, Party], list[Piece]]] = {
+    "NAME": lambda deal, party: [Ent(party.name, "ORG")],
+    "CAPS": lambda deal, party: [Ent(party.caps, "ORG")],
+    "INC": lambda deal, party: deal.render(party.incorporation),
+    "ADDR": lambda deal, party: [", ".join(party.address)],
+    "SIGNATORY": lambda deal, party: [Ent(party.signatory.name, "PERSON")],
+    "SIGNATORY_TITLE": lambda deal, party: [party.signatory.title],
+    "CONTACT": lambda deal, party: [Ent(party.contact.name, "PERSON")],
+    "CONTACT_TITLE": lambda deal, party: [party.contact.title],
+    "EMAIL": lambda deal, party: [party.email],
+}
+
+# Every placeholder a template may use; any of them may also end in _UC (upper case).
+PLACEHOLDERS = frozenset(
+    {"A", "B", "C"}
+    | {f"{key}_{part}" for key in "ABC" for part in PARTY_FIELDS}
+    | {name.removeprefix("_fill_").upper() for name in vars(Deal) if name.startswith("_fill_")}
+)
+
+
+def is_placeholder(name: str) -> bool:
+    return name.removesuffix("_UC") in PLACEHOLDERS
 
 
 def upper_piece(piece: Piece) -> Piece:

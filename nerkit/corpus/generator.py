@@ -14,34 +14,23 @@ import random
 import re
 import unicodedata
 from dataclasses import dataclass
-from types import ModuleType
 
-from nerkit.corpus import (
-    clauses_lease,
-    clauses_loan,
-    clauses_nda,
-    clauses_services,
-    clauses_supply,
-)
 from nerkit.corpus.builder import DocumentBuilder
-from nerkit.corpus.clauses import SHARED_ARTICLES, SHARED_DEFINITIONS, Article
+from nerkit.corpus.clauses import (
+    CONTRACT_TYPES,
+    Article,
+    ContractClauses,
+    contract_clauses,
+    shared_clauses,
+)
 from nerkit.corpus.dates import TABLE_STYLES, numeric_style_for
 from nerkit.corpus.deal import Deal, house_date_styles, house_money_styles
-from nerkit.corpus.jurisdictions import HOME_WEIGHTS, JURISDICTIONS, NEUTRAL_LAWS, Jurisdiction
+from nerkit.corpus.jurisdictions import Jurisdiction, jurisdiction_table
 from nerkit.corpus.money import CURRENCIES, round_amount
-from nerkit.corpus.parties import AUDITORS, CONTACT_TITLES, JOB_TITLES, Party, People
-from nerkit.corpus.schedules import FILLERS, SCHEDULES
-from nerkit.corpus.writer import (
-    DEFINITIONS_TITLES,
-    HEADING_STYLES,
-    NOTICES_TITLES,
-    ContractWriter,
-    estimated_tokens,
-)
+from nerkit.corpus.parties import Party, People, names
+from nerkit.corpus.schedules import attachments
+from nerkit.corpus.writer import HEADING_STYLES, ContractWriter, estimated_tokens
 from nerkit.documents import Document
-
-CONTRACT_TYPES = ("loan", "services", "nda", "lease", "supply")
-ENTITY_TYPES = ("ORG", "PERSON", "DATE", "MONEY", "JURISDICTION")
 
 # The share of a contract's target length its articles' core text may take up.
 ARTICLE_SHARE = 0.45
@@ -55,21 +44,24 @@ class ContractKind:
     """What distinguishes one contract type: its clauses, length, money and term."""
 
     name: str
-    clauses: ModuleType
     median_tokens: int
     scale: tuple[float, float]  # headline amount range, in US dollars
     term_years: tuple[int, int]
     third_party: float  # chance of a guarantor or agent as a third party
 
+    @property
+    def clauses(self) -> ContractClauses:
+        return contract_clauses(self.name)
+
 
 KINDS = {
     k.name: k
     for k in (
-        ContractKind("loan", clauses_loan, 7_000, (1e6, 5e8), (3, 7), 0.5),
-        ContractKind("services", clauses_services, 4_300, (2e5, 3e7), (2, 5), 0.0),
-        ContractKind("nda", clauses_nda, 2_000, (5e6, 2e9), (2, 3), 0.0),
-        ContractKind("lease", clauses_lease, 4_300, (5e4, 5e6), (3, 15), 0.35),
-        ContractKind("supply", clauses_supply, 4_200, (5e5, 1e8), (3, 7), 0.0),
+        ContractKind("loan", 7_000, (1e6, 5e8), (3, 7), 0.5),
+        ContractKind("services", 4_300, (2e5, 3e7), (2, 5), 0.0),
+        ContractKind("nda", 2_000, (5e6, 2e9), (2, 3), 0.0),
+        ContractKind("lease", 4_300, (5e4, 5e6), (3, 15), 0.35),
+        ContractKind("supply", 4_200, (5e5, 1e8), (3, 7), 0.0),
     )
 }
 
@@ -127,17 +119,17 @@ def write_contract(
     builder = DocumentBuilder()
     writer = ContractWriter(deal, builder, rng.choice(HEADING_STYLES))
     clauses = kind.clauses
-    title = rng.choice(clauses.TITLES)
+    title = rng.choice(clauses.titles)
     articles = choose_articles(contract_articles(kind, deal), kind, target, rng)
 
     writer.title_page(title)
     if target > 2_500:
         writer.table_of_contents(contents(writer, articles))
     writer.preamble(title)
-    writer.recitals(clauses.RECITALS, rng.randint(2, 4))
+    writer.recitals(clauses.recitals, rng.randint(2, 4))
 
     plan = BudgetPlan(builder, target)
-    definitions = [*SHARED_DEFINITIONS, *clauses.DEFINITIONS]
+    definitions = [*shared_clauses().definitions, *clauses.definitions]
     minimum = 3 if target < 2_000 else 6
     writer.definitions(definitions, plan.next(weight=2.0, units_left=len(articles) + 4), minimum)
     for i, article in enumerate(articles[:-2]):
@@ -155,8 +147,8 @@ def write_contract(
 def contents(writer: ContractWriter, articles: list[Article]) -> list[str]:
     """Article headings in body order; notices sit just before the last two."""
     titles = [writer.title_for(a.key, a.titles) for a in articles]
-    definitions = writer.title_for("definitions", DEFINITIONS_TITLES)
-    notices = writer.title_for("notices", NOTICES_TITLES)
+    definitions = writer.title_for("definitions", shared_clauses().definitions_titles)
+    notices = writer.title_for("notices", shared_clauses().notices_titles)
     return [definitions, *titles[:-2], notices, *titles[-2:]]
 
 
@@ -180,12 +172,12 @@ class BudgetPlan:
 
 def write_schedules(kind: ContractKind, writer: ContractWriter, plan: BudgetPlan) -> None:
     """The type's schedules share what is left; forms follow while the target is unmet."""
-    schedules = SCHEDULES[kind.name]
-    total_weight = sum(weight for _, weight in schedules)
+    attached = attachments(kind.name)
+    total_weight = sum(weight for _, weight in attached.schedules)
     available = max(0, plan.remaining)
-    for write, weight in schedules:
+    for write, weight in attached.schedules:
         write(writer, int(available * weight / total_weight))
-    for filler in FILLERS[kind.name]:
+    for filler in attached.fillers:
         if plan.remaining < 400:
             break
         filler(writer, plan.remaining)
@@ -198,7 +190,7 @@ def choose_articles(
 
     Short contracts leave out whole articles rather than cutting every article to a stub.
     """
-    essential = set(kind.clauses.ESSENTIAL) | {"governing_law", "miscellaneous"}
+    essential = set(kind.clauses.essential) | {"governing_law", "miscellaneous"}
     room = target * ARTICLE_SHARE - sum(core_tokens(a) for a in articles if a.key in essential)
     optional = [a for a in articles if a.key not in essential]
     rng.shuffle(optional)
@@ -220,18 +212,21 @@ def core_tokens(article: Article) -> int:
 
 def contract_articles(kind: ContractKind, deal: Deal) -> list[Article]:
     """The contract's articles in order, ending with governing law and miscellaneous."""
-    articles = list(kind.clauses.ARTICLES)
-    if kind.name == "loan" and "C" in deal.parties:
-        articles.insert(articles.index(clauses_loan.REMEDIES) + 1, clauses_loan.GUARANTEE)
-    articles += [SHARED_ARTICLES[key] for key in kind.clauses.SHARED]
-    return [*articles, SHARED_ARTICLES["governing_law"], SHARED_ARTICLES["miscellaneous"]]
+    articles = [
+        article
+        for article in kind.clauses.articles
+        if "C" in deal.parties or not article.only_with_third_party
+    ]
+    shared = shared_clauses().articles
+    articles += [shared[key] for key in kind.clauses.shared]
+    return [*articles, shared["governing_law"], shared["miscellaneous"]]
 
 
 # -- the deal -------------------------------------------------------------------------
 
 
 def make_deal(kind: ContractKind, rng: random.Random, people: People) -> Deal:
-    role_a, role_b = rng.choice(kind.clauses.ROLES)
+    role_a, role_b = rng.choice(kind.clauses.roles)
     home_a = weighted_home(rng)
     home_b = home_a if rng.random() < 0.45 else weighted_home(rng)
     parties = {
@@ -239,7 +234,7 @@ def make_deal(kind: ContractKind, rng: random.Random, people: People) -> Deal:
         "B": make_party(kind, "B", role_b, home_b, rng, people),
     }
     if rng.random() < kind.third_party:
-        role_c = rng.choice(kind.clauses.THIRD_ROLES)
+        role_c = rng.choice(kind.clauses.third_roles)
         parties["C"] = make_party(kind, "C", role_c, home_a, rng, people)
     governing = governing_law(kind, home_a, home_b, rng)
     currency_home = governing if rng.random() < 0.8 else home_a
@@ -267,7 +262,7 @@ def make_deal(kind: ContractKind, rng: random.Random, people: People) -> Deal:
         end=end,
         scale=scale,
         parent=parent,
-        auditor=rng.choice(AUDITORS),
+        auditor=rng.choice(names().auditors),
         quote=rng.choice((('"', '"'), ("“", "”"))),
         money_styles=house_money_styles(tradition, rng),
         date_styles=house_date_styles(tradition, rng),
@@ -279,8 +274,10 @@ def make_deal(kind: ContractKind, rng: random.Random, people: People) -> Deal:
 
 
 def weighted_home(rng: random.Random) -> Jurisdiction:
-    keys = list(HOME_WEIGHTS)
-    return JURISDICTIONS[rng.choices(keys, weights=[HOME_WEIGHTS[k] for k in keys])[0]]
+    table = jurisdiction_table()
+    keys = list(table.home_weights)
+    weights = [table.home_weights[k] for k in keys]
+    return table.by_key[rng.choices(keys, weights=weights)[0]]
 
 
 def governing_law(
@@ -290,7 +287,8 @@ def governing_law(
         return home_b  # a lease follows the law of the land it lets
     draw = rng.random()
     if draw < 0.15:
-        return JURISDICTIONS[rng.choice(NEUTRAL_LAWS)]
+        table = jurisdiction_table()
+        return table.by_key[rng.choice(table.neutral_laws)]
     if kind.name == "loan":
         return home_b if draw < 0.75 else home_a
     return home_a if draw < 0.6 else home_b
@@ -311,14 +309,14 @@ def make_party(
         name = people.holding(locale, rng)
     else:
         name = people.company(locale, rng)
-    contact = people.person(locale, rng, CONTACT_TITLES)
+    contact = people.person(locale, rng, names().contact_titles)
     return Party(
         role=role,
         name=name,
         home=home,
         incorporation=incorporation(name, home, rng, people),
         address=people.address(home),
-        signatory=people.person(locale, rng, JOB_TITLES),
+        signatory=people.person(locale, rng, names().job_titles),
         contact=contact,
         email=email_address(contact.name, name),
     )

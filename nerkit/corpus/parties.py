@@ -11,228 +11,67 @@ Trust", "Bank of New York Mellon"); a leading "the" and the defined term that fo
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from faker import Faker
 
-from nerkit.corpus.jurisdictions import Jurisdiction
+from nerkit.corpus.datafiles import DataNode, data_file
+
+if TYPE_CHECKING:  # jurisdictions checks its locales against LOCALES below
+    from nerkit.corpus.jurisdictions import Jurisdiction
 
 LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "en_CA", "de_CH", "de_AT", "ja_JP")
 
-_INDUSTRIES = [
-    "Manufacturing",
-    "Logistics",
-    "Technologies",
-    "Systems",
-    "Industries",
-    "Pharmaceuticals",
-    "Energy",
-    "Foods",
-    "Materials",
-    "Software",
-    "Semiconductor",
-    "Healthcare",
-    "Realty",
-    "Properties",
-    "Aerospace",
-    "Chemicals",
-    "Textiles",
-    "Media",
-    "Analytics",
-    "Robotics",
-    "Packaging",
-    "Metals",
-    "Retail",
-    "Hospitality",
-    "Consulting",
-    "Engineering",
-    "Solutions",
-    "Biosciences",
-    "Networks",
-    "Devices",
-    "Components",
-    "Utilities",
-    "Minerals",
-    "Infrastructure",
-    "Distribution",
-    "Diagnostics",
-    "Instruments",
-    "Marine",
-    "Agriculture",
-    "Automotive",
-]
-_WORDS = [
-    "Summit",
-    "Meridian",
-    "Harbor",
-    "Northstar",
-    "Blue Ridge",
-    "Granite",
-    "Pinnacle",
-    "Evergreen",
-    "Atlas",
-    "Keystone",
-    "Silver Lake",
-    "Redwood",
-    "Crescent",
-    "Beacon",
-    "Ironwood",
-    "Lakeshore",
-    "Highland",
-    "Riverbend",
-    "Cobalt",
-    "Sterling",
-    "Oakmont",
-    "Westbrook",
-    "Bluewater",
-    "Falcon",
-    "Horizon",
-    "Cedar",
-    "Aurora",
-    "Polaris",
-    "Halcyon",
-    "Trident",
-    "Alder",
-    "Juniper",
-    "Osprey",
-    "Sequoia",
-    "Bridgewater",
-    "Copperline",
-    "Stonegate",
-    "Larkspur",
-    "Windward",
-    "Ashford",
-    "Clearwater",
-    "Foxhollow",
-    "Greystone",
-    "Kingsbridge",
-    "Maplewood",
-    "Northgate",
-    "Quarry Hill",
-    "Saltmarsh",
-    "Tidewater",
-    "Vantage Point",
-    "Wexford",
-    "Yellowpine",
-    "Zenith",
-    "Apex",
-    "Brightline",
-]
-_US_SUFFIXES = (", Inc.", " Inc.", " LLC", ", LLC", " Corp.", " Corporation", ", L.P.", " Co.")
-_LOCALE_SUFFIXES = {
-    "en_US": _US_SUFFIXES,
-    "en_CA": (" Inc.", " Ltd.", " Corp.", " ULC", " Limited"),
-    "en_GB": (" Limited", " Ltd", " plc", " PLC", " LLP", " Ltd."),
-    "de_DE": (" GmbH", " AG", " GmbH & Co. KG", " SE", " KGaA"),
-    "de_AT": (" GmbH", " AG", " GmbH & Co KG"),
-    "de_CH": (" AG", " GmbH", " SA"),
-    "fr_FR": (" SA", " SAS", " S.A.S.", " SARL", " S.A."),
-    "ja_JP": (" Co., Ltd.", " Corporation", " Kabushiki Kaisha", " K.K."),
-}
-_KNOWN_SUFFIXES = tuple(
-    sorted(
-        {s.strip(" ,") for group in _LOCALE_SUFFIXES.values() for s in group}
-        | {"Inc", "Ltd", "LLC", "PLC", "Group", "KG", "e.V.", "OHG", "GbR", "GesbR", "OG", "e.U."}
-        | {"Cie.", "S.A.R.L."},
-        key=len,
-        reverse=True,
+
+@dataclass(frozen=True)
+class Names:
+    """The words of ``data/parties.yaml``: see that file for what each is for."""
+
+    industries: tuple[str, ...]
+    words: tuple[str, ...]
+    suffixes: dict[str, tuple[str, ...]]  # by locale, as written after a name
+    known_suffixes: tuple[str, ...]  # any of these ends a name that needs no suffix
+    known_banks: tuple[str, ...]
+    rating_agencies: tuple[str, ...]
+    auditors: tuple[str, ...]
+    arbitral_bodies: tuple[str, ...]
+    regulators: tuple[str, ...]
+    stock_exchanges: tuple[str, ...]
+    job_titles: tuple[str, ...]
+    contact_titles: tuple[str, ...]
+
+
+@functools.cache
+def names() -> Names:
+    return read_names(data_file("parties.yaml"))
+
+
+def read_names(node: DataNode) -> Names:
+    keys = [f.name for f in dataclasses.fields(Names) if f.name != "known_suffixes"]
+    fields = node.fields([*keys, "other_suffixes"])
+    suffixes = {locale: texts.texts() for locale, texts in fields["suffixes"].entries()}
+    if sorted(suffixes) != sorted(LOCALES):
+        fields["suffixes"].fail(f"suffixes are needed for each of {', '.join(LOCALES)}")
+    known = {s.strip(" ,") for group in suffixes.values() for s in group}
+    known |= set(fields["other_suffixes"].texts())
+    return Names(
+        industries=fields["industries"].texts(),
+        words=fields["words"].texts(),
+        suffixes=suffixes,
+        known_suffixes=tuple(sorted(known, key=len, reverse=True)),
+        known_banks=fields["known_banks"].texts(),
+        rating_agencies=fields["rating_agencies"].texts(),
+        auditors=fields["auditors"].texts(),
+        arbitral_bodies=fields["arbitral_bodies"].texts(),
+        regulators=fields["regulators"].texts(),
+        stock_exchanges=fields["stock_exchanges"].texts(),
+        job_titles=fields["job_titles"].texts(),
+        contact_titles=fields["contact_titles"].texts(),
     )
-)
-
-# Institutions that appear again and again in real contracts as agents, account banks,
-# rating agencies, auditors and arbitral bodies.
-KNOWN_BANKS = (
-    "JPMorgan Chase Bank, N.A.",
-    "Citibank, N.A.",
-    "Bank of New York Mellon",
-    "Wells Fargo Bank, National Association",
-    "Bank of America, N.A.",
-    "U.S. Bank National Association",
-    "California Bank & Trust",
-    "KeyBank National Association",
-    "PNC Bank, National Association",
-    "HSBC Bank plc",
-    "Barclays Bank PLC",
-    "Lloyds Bank plc",
-    "Deutsche Bank AG",
-    "Commerzbank AG",
-    "BNP Paribas",
-    "Société Générale",
-    "UBS AG",
-    "Zürcher Kantonalbank",
-    "Royal Bank of Canada",
-    "Toronto-Dominion Bank",
-    "MUFG Bank, Ltd.",
-    "Sumitomo Mitsui Banking Corporation",
-    "ING Bank N.V.",
-)
-RATING_AGENCIES = (
-    "A.M. Best Company",
-    "Moody's Investors Service, Inc.",
-    "S&P Global Ratings",
-    "Fitch Ratings, Inc.",
-)
-AUDITORS = ("Deloitte & Touche LLP", "Ernst & Young LLP", "KPMG LLP", "PricewaterhouseCoopers LLP")
-ARBITRAL_BODIES = (
-    "International Chamber of Commerce",
-    "London Court of International Arbitration",
-    "American Arbitration Association",
-    "International Centre for Dispute Resolution",
-    "Swiss Arbitration Centre",
-    "Singapore International Arbitration Centre",
-    "JAMS",
-)
-
-REGULATORS = (
-    "U.S. Securities and Exchange Commission",
-    "Financial Conduct Authority",
-    "Prudential Regulation Authority",
-    "Bundesanstalt für Finanzdienstleistungsaufsicht",
-    "Autorité des marchés financiers",
-    "Swiss Financial Market Supervisory Authority",
-    "Ontario Securities Commission",
-    "Commission de Surveillance du Secteur Financier",
-)
-STOCK_EXCHANGES = (
-    "New York Stock Exchange",
-    "Nasdaq Stock Market LLC",
-    "London Stock Exchange plc",
-    "Deutsche Börse AG",
-    "Euronext Paris",
-    "SIX Swiss Exchange AG",
-    "Toronto Stock Exchange",
-    "Tokyo Stock Exchange, Inc.",
-)
-
-JOB_TITLES = (
-    "Chief Executive Officer",
-    "Chief Financial Officer",
-    "Chief Operating Officer",
-    "General Counsel",
-    "President",
-    "Vice President",
-    "Senior Vice President, Finance",
-    "Executive Vice President",
-    "Treasurer",
-    "Corporate Secretary",
-    "Managing Director",
-    "Director",
-    "Authorized Signatory",
-    "Head of Procurement",
-    "Head of Legal",
-)
-CONTACT_TITLES = (
-    "General Counsel",
-    "Legal Department",
-    "Chief Financial Officer",
-    "Head of Legal",
-    "Contracts Manager",
-    "Treasury Operations",
-    "Director of Real Estate",
-    "Vice President, Loan Administration",
-    "Procurement Director",
-)
 
 
 @dataclass(frozen=True)
@@ -320,8 +159,8 @@ class People:
 
     def company(self, locale: str, rng: random.Random) -> str:
         """A company name in the locale's style, always with a legal suffix."""
-        surname, word = self.surname(locale), rng.choice(_WORDS)
-        industry = rng.choice(_INDUSTRIES)
+        surname, word = self.surname(locale), rng.choice(names().words)
+        industry = rng.choice(names().industries)
         patterns = [
             lambda: self._faker_company(locale, rng),
             lambda: f"{surname} {industry}",
@@ -330,11 +169,11 @@ class People:
             lambda: f"{self.city(locale)} {industry}",
         ]
         base = rng.choice(patterns)()
-        return base if _has_suffix(base) else base + rng.choice(_LOCALE_SUFFIXES[locale])
+        return base if _has_suffix(base) else base + rng.choice(names().suffixes[locale])
 
     def holding(self, locale: str, rng: random.Random) -> str:
-        surname, word = self.surname(locale), rng.choice(_WORDS)
-        names = {
+        surname, word = self.surname(locale), rng.choice(names().words)
+        options = {
             "en_US": (
                 f"{surname} Holdings, Inc.",
                 f"{word} Capital Partners, L.P.",
@@ -355,13 +194,13 @@ class People:
             "en_CA": (f"{word} Holdings Inc.", f"{surname} Capital Corp."),
             "ja_JP": (f"{surname} Holdings Co., Ltd.", f"{word} Capital K.K."),
         }[locale]
-        return rng.choice(names)
+        return rng.choice(options)
 
     def bank(self, locale: str, rng: random.Random) -> str:
         if rng.random() < 0.35:
-            return rng.choice(KNOWN_BANKS)
-        surname, city, word = self.surname(locale), self.city(locale), rng.choice(_WORDS)
-        names = {
+            return rng.choice(names().known_banks)
+        surname, city, word = self.surname(locale), self.city(locale), rng.choice(names().words)
+        options = {
             "en_US": (
                 f"{self.faker('en_US').state()} Bank & Trust",
                 f"First National Bank of {city}",
@@ -379,18 +218,18 @@ class People:
             "en_CA": (f"{word} Bank of Canada", f"{city} Trust Company"),
             "ja_JP": (f"{surname} Bank, Ltd.", f"{word} Trust Bank, Limited"),
         }[locale]
-        return rng.choice(names)
+        return rng.choice(options)
 
     def law_firm(self, locale: str, rng: random.Random) -> str:
         a, b = self.surname(locale), self.surname(locale)
-        names = {
+        options = {
             "de_DE": (f"{a} {b} Rechtsanwälte PartG mbB", f"{a} & Partner Rechtsanwälte mbB"),
             "de_AT": (f"{a} {b} Rechtsanwälte GmbH",),
             "de_CH": (f"{a} {b} AG", f"{a} & {b} Rechtsanwälte AG"),
             "fr_FR": (f"Cabinet {a} AARPI", f"{a} {b} Avocats SELARL"),
             "en_GB": (f"{a} {b} LLP", f"{a} & {b} Solicitors LLP"),
         }.get(locale, (f"{a} & {b} LLP", f"{a}, {b} & {self.surname(locale)} LLP", f"{a} {b} LLP"))
-        return rng.choice(names)
+        return rng.choice(options)
 
     def _faker_company(self, locale: str, rng: random.Random) -> str:
         fk = self.faker("en_US" if locale == "ja_JP" else locale)
@@ -403,7 +242,7 @@ class People:
 
 
 def _has_suffix(name: str) -> bool:
-    return name.endswith(_KNOWN_SUFFIXES)
+    return name.endswith(names().known_suffixes)
 
 
 def _with_state(lines: list[str], state_abbr: str) -> list[str]:

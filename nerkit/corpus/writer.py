@@ -9,15 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from nerkit.corpus.builder import DocumentBuilder, Ent, Piece
-from nerkit.corpus.clauses import (
-    ARBITRATION,
-    INTERPRETATION,
-    JURY_WAIVER,
-    RECITAL_CLOSINGS,
-    Article,
-    Definition,
-    Section,
-)
+from nerkit.corpus.clauses import Article, Definition, Section, shared_clauses
 from nerkit.corpus.deal import Deal, writes_entity
 from nerkit.corpus.parties import Party
 from nerkit.corpus.template import mentions_entity
@@ -30,8 +22,6 @@ ENTITY_GAP = 90
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 HEADING_STYLES = ("article", "numbered", "section")
-DEFINITIONS_TITLES = ("DEFINITIONS AND INTERPRETATION", "DEFINITIONS")
-NOTICES_TITLES = ("NOTICES", "NOTICES AND COMMUNICATIONS")
 
 
 def roman(n: int) -> str:
@@ -54,7 +44,7 @@ class ContractWriter:
 
     def __init__(self, deal: Deal, builder: DocumentBuilder, heading_style: str) -> None:
         self.deal = deal
-        self.b = builder
+        self.builder = builder
         self.rng = deal.rng
         self.heading_style = heading_style
         self.article_number = 0
@@ -69,26 +59,26 @@ class ContractWriter:
     # -- primitives -------------------------------------------------------------------
 
     def paragraph(self, template: str) -> None:
-        self.b.add(self.deal.render(template))
-        self.b.paragraph_break()
+        self.builder.add(self.deal.render(template))
+        self.builder.paragraph_break()
 
     def pieces_paragraph(self, pieces: Sequence[Piece]) -> None:
-        self.b.add(pieces)
-        self.b.paragraph_break()
+        self.builder.add(pieces)
+        self.builder.paragraph_break()
 
     def lines(self, rows: Sequence[Sequence[Piece]]) -> None:
         """Consecutive lines (an address, a table) closed by a blank line."""
         for row in rows:
-            self.b.add(row)
-            self.b.text("\n")
-        self.b.paragraph_break()
+            self.builder.add(row)
+            self.builder.text("\n")
+        self.builder.paragraph_break()
 
     def plain(self, text: str) -> None:
-        self.b.text(text)
-        self.b.paragraph_break()
+        self.builder.text(text)
+        self.builder.paragraph_break()
 
     def pick_variant(self, variants: Sequence[str]) -> str:
-        if self.b.tokens_since_entity > ENTITY_GAP:
+        if self.builder.tokens_since_entity > ENTITY_GAP:
             naming = [v for v in variants if mentions_entity(v, writes_entity)]
             if naming:
                 return self.rng.choice(naming)
@@ -113,7 +103,7 @@ class ContractWriter:
         return f"{n}.{m}"
 
     def section(self, n: int, m: int, section: Section) -> None:
-        self.b.add([f"{self.section_label(n, m)} ", *self.deal.render(section.heading), ". "])
+        self.builder.add([f"{self.section_label(n, m)} ", *self.deal.render(section.heading), ". "])
         self.paragraph(self.pick_variant(section.variants))
 
     # -- articles ---------------------------------------------------------------------
@@ -128,12 +118,12 @@ class ContractWriter:
             self.section(n, m, section)
         if article.items:
             m += 1
-            self.b.text(f"{self.section_label(n, m)} ")
+            self.builder.text(f"{self.section_label(n, m)} ")
             self.paragraph(self.rng.choice(article.intro))
             spent = sum(estimated_tokens(s.variants[0]) for s in sections)
             items = self._chosen_items(article, budget - spent)
             for letter, item in zip(_LETTERS, self._spread(items, lambda i: (i,)), strict=False):
-                self.b.text(f"({letter}) ")
+                self.builder.text(f"({letter}) ")
                 self.paragraph(item)
 
     def _spread(
@@ -149,7 +139,7 @@ class ContractWriter:
             yield pending.pop(0)
         while pending:
             pick = 0
-            if self.b.tokens_since_entity > ENTITY_GAP:
+            if self.builder.tokens_since_entity > ENTITY_GAP:
                 naming = [
                     i
                     for i, part in enumerate(pending)
@@ -187,23 +177,14 @@ class ContractWriter:
         return [item for _, item in sorted(chosen)]
 
     def definitions(self, definitions: Sequence[Definition], budget: int, minimum: int = 6) -> None:
-        n = self.article_heading(self.title_for("definitions", DEFINITIONS_TITLES))
-        self.b.text(f"{self.section_label(n, 1)} Definitions. ")
-        self.plain(
-            self.rng.choice(
-                (
-                    "In this Agreement, the following terms have the meanings set out below:",
-                    "As used in this Agreement, the following capitalized terms shall have the"
-                    " following meanings:",
-                    "Capitalised terms used in this Agreement have the meanings given to them"
-                    " in this Section.",
-                )
-            )
-        )
+        shared = shared_clauses()
+        n = self.article_heading(self.title_for("definitions", shared.definitions_titles))
+        self.builder.text(f"{self.section_label(n, 1)} Definitions. ")
+        self.plain(self.rng.choice(shared.definitions_intros))
         for term, template in self._chosen_definitions(definitions, budget, minimum):
-            self.b.text(f"{self.deal.q(term)} ")
+            self.builder.text(f"{self.deal.q(term)} ")
             self.paragraph(template)
-        self.section(n, 2, INTERPRETATION)
+        self.section(n, 2, shared.interpretation)
 
     def _chosen_definitions(
         self, definitions: Sequence[Definition], budget: int, minimum: int
@@ -223,27 +204,21 @@ class ContractWriter:
 
     def _party_definition(self, key: str) -> tuple[str, str]:
         role = self.deal.parties[key].role
-        template = self.rng.choice(
-            (
-                f"means {{{key}_NAME}} and its successors and permitted assigns.",
-                f"means {{{key}_NAME}}, {{{key}_INC}}.",
-                "has the meaning given to it in the preamble.",
-            )
-        )
-        return role, template
+        template = self.rng.choice(shared_clauses().party_definitions)
+        return role, template.replace("{A_", f"{{{key}_")
 
     # -- front matter -----------------------------------------------------------------
 
     def title_page(self, title: str) -> None:
         parties = list(self.deal.parties.values())
         self.plain(title)
-        self.b.text(self.rng.choice(("dated as of ", "Dated ", "dated ")))
-        self.b.add(self.deal.fill("EFFECTIVE_DATE"))
-        self.b.paragraph_break()
+        self.builder.text(self.rng.choice(("dated as of ", "Dated ", "dated ")))
+        self.builder.add(self.deal.fill("EFFECTIVE_DATE"))
+        self.builder.paragraph_break()
         for i, party in enumerate(parties):
             self.plain("and" if i else ("between" if len(parties) == 2 else "among"))
-            self.b.add([Ent(party.caps, "ORG"), ",\n", f"as {party.role}"])
-            self.b.paragraph_break()
+            self.builder.add([Ent(party.caps, "ORG"), ",\n", f"as {party.role}"])
+            self.builder.paragraph_break()
 
     def table_of_contents(self, titles: Sequence[str]) -> None:
         self.plain("TABLE OF CONTENTS")
@@ -290,9 +265,9 @@ class ContractWriter:
 
     def _uk_preamble(self, title: str) -> None:
         q = self.deal.q
-        self.b.text(f"THIS {title} is dated ")
-        self.b.add(self.deal.fill("EFFECTIVE_DATE"))
-        self.b.paragraph_break()
+        self.builder.text(f"THIS {title} is dated ")
+        self.builder.add(self.deal.fill("EFFECTIVE_DATE"))
+        self.builder.paragraph_break()
         self.plain("PARTIES")
         for i, (key, party) in enumerate(self.deal.parties.items(), start=1):
             pieces: list[Piece] = [f"({i}) ", Ent(party.caps, "ORG"), ", "]
@@ -305,43 +280,32 @@ class ContractWriter:
     def recitals(self, templates: Sequence[str], count: int) -> None:
         chosen = self.rng.sample(list(templates), k=min(count, len(templates)))
         if self.deal.tradition == "us":
-            self.plain(self.rng.choice(("RECITALS", "W I T N E S S E T H:", "BACKGROUND")))
+            self.plain(self.rng.choice(shared_clauses().recital_headings))
             for i, template in enumerate(chosen):
                 ending = "; and" if i == len(chosen) - 2 else (";" if i < len(chosen) - 1 else ".")
                 body = template[0].lower() + template[1:]
-                self.b.text("WHEREAS, ")
-                self.b.add(self.deal.render(body.rstrip(".")))
-                self.b.text(ending)
-                self.b.paragraph_break()
+                self.builder.text("WHEREAS, ")
+                self.builder.add(self.deal.render(body.rstrip(".")))
+                self.builder.text(ending)
+                self.builder.paragraph_break()
         else:
             self.plain("BACKGROUND")
             for letter, template in zip("ABCDEFG", chosen, strict=False):
-                self.b.text(f"({letter}) ")
+                self.builder.text(f"({letter}) ")
                 self.paragraph(template)
-        self.plain(self.rng.choice(RECITAL_CLOSINGS))
+        self.plain(self.rng.choice(shared_clauses().recital_closings))
 
     # -- notices, law, signatures -----------------------------------------------------
 
     def notices(self) -> None:
-        n = self.article_heading(self.title_for("notices", NOTICES_TITLES))
-        self.b.text(f"{self.section_label(n, 1)} Form of Notice. ")
-        self.paragraph(
-            "Any notice or other communication given under or in connection with this"
-            " Agreement shall be in writing and shall be delivered by hand, sent by"
-            " pre-paid first-class post or internationally recognised courier, or sent by"
-            " email, to the address of the relevant Party set out below or such other"
-            " address as that Party may notify to the other in accordance with this Section:"
-        )
+        shared = shared_clauses()
+        n = self.article_heading(self.title_for("notices", shared.notices_titles))
+        self.builder.text(f"{self.section_label(n, 1)} Form of Notice. ")
+        self.paragraph(shared.notice_form)
         for key, party in self.deal.parties.items():
             self._notice_block(key, party)
-        self.b.text(f"{self.section_label(n, 2)} Deemed Receipt. ")
-        self.paragraph(
-            "A notice shall be deemed received: if delivered by hand, at the time it is left"
-            " at the address; if sent by courier, on the second Business Day after"
-            " dispatch; and if sent by email, at the time of transmission, provided that no"
-            " notification of failed delivery is received. A notice received outside"
-            " business hours shall be deemed received at 9:00 a.m. on the next Business Day."
-        )
+        self.builder.text(f"{self.section_label(n, 2)} Deemed Receipt. ")
+        self.paragraph(shared.notice_receipt)
 
     def _notice_block(self, key: str, party: Party) -> None:
         self.plain(f"If to the {party.role}:")
@@ -354,7 +318,7 @@ class ContractWriter:
         rows += [attention, [f"Email: {party.email}"]]
         self.lines(rows)
         if self.rng.random() < 0.6:
-            self.plain("with a copy (which shall not constitute notice) to:")
+            self.plain(shared_clauses().notice_copy)
             firm = self.deal.people.law_firm(party.home.locale, self.rng)
             person = self.deal.people.person_name(party.home.locale, self.rng)
             address = self.deal.people.address(party.home)
@@ -370,28 +334,17 @@ class ContractWriter:
         n = self.article_heading(self.title_for(article.key, article.titles))
         law, courts, *others = article.sections
         # Process agents serve court proceedings; an arbitration clause has no use for one.
-        sections = [law, ARBITRATION] if arbitration else [law, courts]
+        shared = shared_clauses()
+        sections = [law, shared.arbitration] if arbitration else [law, courts]
         if not arbitration and self.rng.random() < 0.5:
             sections += others
         if self.deal.governing.country == "USA":  # jury trials are an American worry
-            sections.append(JURY_WAIVER)
+            sections.append(shared.jury_waiver)
         for m, section in enumerate(sections, start=1):
             self.section(n, m, section)
 
     def signatures(self) -> None:
-        self.plain(
-            self.rng.choice(
-                (
-                    "IN WITNESS WHEREOF, the parties hereto have caused this Agreement to be"
-                    " executed by their duly authorized officers as of the date first written"
-                    " above.",
-                    "IN WITNESS WHEREOF, the Parties have executed this Agreement on the date"
-                    " stated at the beginning of it.",
-                    "This Agreement has been entered into on the date stated at the beginning"
-                    " of it.",
-                )
-            )
-        )
+        self.plain(self.rng.choice(shared_clauses().witness_clauses))
         self.plain("[Signature page follows]")
         for party in self.deal.parties.values():
             self.signature_block(party)

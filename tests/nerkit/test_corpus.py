@@ -14,24 +14,23 @@ import pytest
 from nerkit.corpus import (
     CONTRACT_TYPES,
     ENTITY_TYPES,
-    clauses,
-    clauses_lease,
-    clauses_loan,
-    clauses_nda,
-    clauses_services,
-    clauses_supply,
     corpus_statistics,
     format_statistics,
     generate_corpus,
 )
 from nerkit.corpus.__main__ import main
 from nerkit.corpus.builder import DocumentBuilder, Ent
+from nerkit.corpus.clauses import all_articles, contract_clauses, shared_clauses
 from nerkit.corpus.generator import KINDS, make_deal
 from nerkit.corpus.money import number_to_words
 from nerkit.corpus.parties import People
 from nerkit.documents import Document, document_problems
+from tests.nerkit.test_corpus_checksum import corpus_sha256
 
-TYPE_MODULES = (clauses_loan, clauses_services, clauses_nda, clauses_lease, clauses_supply)
+# generate_corpus() with its defaults: 60 documents, seed 13.
+DEFAULT_CORPUS_SHA256 = "97536dc9d333d4ef3caa8d71644b32052852d66d2732e1f6f9e049397a550144"
+
+TYPE_CLAUSES = [contract_clauses(contract_type) for contract_type in CONTRACT_TYPES]
 
 DATE_FORMS = {
     "January 5, 2024": re.compile(r"^[A-Z][a-z]+ \d{1,2}, \d{4}$"),
@@ -69,6 +68,12 @@ def same_documents(a: list[Document], b: list[Document]) -> bool:
 
 def test_same_seed_gives_identical_documents(corpus: list[Document]) -> None:
     assert same_documents(generate_corpus(n_docs=10, seed=13), corpus[:10])
+
+
+def test_default_corpus_is_unchanged_byte_for_byte(corpus: list[Document]) -> None:
+    """The corpus the README's figures describe (60 documents, seed 13), as it was
+    generated before the clause library moved into data files."""
+    assert corpus_sha256(corpus) == DEFAULT_CORPUS_SHA256
 
 
 def test_different_seed_gives_different_documents(corpus: list[Document]) -> None:
@@ -145,7 +150,7 @@ def test_money_is_written_in_words_and_several_currencies(corpus: list[Document]
 
 
 def test_defined_terms_are_not_inside_any_span(corpus: list[Document]) -> None:
-    roles = {role for m in TYPE_MODULES for pair in m.ROLES for role in pair}
+    roles = {role for clauses in TYPE_CLAUSES for pair in clauses.roles for role in pair}
     terms = [f"the {role}" for role in roles] + ["the Agreement", "Business Day", "this Agreement"]
     alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
     # "the Bank" in "the Bank of England" is part of a name, not the defined term.
@@ -178,10 +183,7 @@ def test_jurisdictions_follow_the_span_convention(corpus: list[Document]) -> Non
 def test_every_clause_template_can_be_filled() -> None:
     """A typo in any placeholder of the library fails here, not in a rare document."""
     people = People()
-    templates: list[str] = list(clauses.RECITAL_CLOSINGS)
-    for module in (clauses, *TYPE_MODULES):
-        for value in vars(module).values():
-            templates += _templates_of(value)
+    templates = library_templates()
     for kind in KINDS.values():
         rng = random.Random(1)
         people.reseed(1)
@@ -192,17 +194,22 @@ def test_every_clause_template_can_be_filled() -> None:
             builder.add(deal.render(template))
 
 
-def _templates_of(value: object) -> list[str]:
-    if isinstance(value, clauses.Article):
-        found = [*value.intro, *value.items]
-        for section in value.sections:
-            found += [section.heading, *section.variants]
-        return found
-    if isinstance(value, clauses.Section | clauses.Definition):
-        return list(value.variants)
-    if isinstance(value, tuple) and all(isinstance(v, clauses.Definition) for v in value):
-        return [t for d in value for t in d.variants]
-    return []
+def library_templates() -> list[str]:
+    """Every template of the clause library: articles, definitions, recitals, notices."""
+    shared = shared_clauses()
+    templates = [*shared.recital_closings, *shared.party_definitions]
+    templates += [shared.notice_form, shared.notice_receipt]
+    for article in all_articles().values():
+        templates += [*article.intro, *article.items]
+        for section in article.sections:
+            templates += [section.heading, *section.variants]
+    for section in (shared.interpretation, shared.arbitration, shared.jury_waiver):
+        templates += section.variants
+    for clauses in TYPE_CLAUSES:
+        templates += clauses.recitals
+    for definition in [*shared.definitions, *(d for c in TYPE_CLAUSES for d in c.definitions)]:
+        templates += definition.variants
+    return templates
 
 
 def test_builder_records_exact_offsets_and_refuses_glued_entities() -> None:
