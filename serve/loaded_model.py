@@ -74,7 +74,7 @@ class LoadedModel:
 
 def warm_up(predictor: Any, batch_tokens: int) -> None:
     """Read one batch at the full token budget (allocations, kernels, caches)."""
-    from serve.batcher import read_documents
+    from serve.worker_jobs import read_documents
 
     window = predictor.window
     n_special = predictor.special.count
