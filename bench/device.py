@@ -60,7 +60,7 @@ def forward_only(predictor: Any, texts: Sequence[str], rounds: int) -> tuple[flo
     """Seconds of the model alone on the engine's own batches, inputs already on the device."""
     import torch
 
-    from nerkit.stream import iter_chunks
+    from nerkit.chunks import iter_chunks
 
     engine = predictor.stream_engine()
     batches = []

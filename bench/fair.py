@@ -17,6 +17,11 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from bench.measure import PeakRSS, gpu_peak, reset_gpu_peak
+from bench.readings import Reading
+from nerkit.documents import Span
+from nerkit.metrics import exact_f1
+
 PIPELINE = "HF pipeline"
 ENGINE = "nerkit engine"
 
@@ -45,29 +50,17 @@ def pipeline_model(model: Any, precision: str) -> Any:
 
 def run_pipeline(
     mut: Any, docs: Sequence[Any], args: argparse.Namespace, precision: str, batch_size: int
-) -> Any:
+) -> Reading:
     """One pipeline reading: ``pipeline(..., stride=overlap)`` with ``batch_size``."""
-    from transformers import pipeline
-
-    from bench.throughput import PeakRSS, Reading, exact_f1, gpu_peak, reset_gpu_peak
     from nerkit.devices import resolve_device
-    from nerkit.documents import Span
+    from nerkit.evaluation import token_classification_pipeline
     from nerkit.windows import tokenize_documents
 
     tokenizer = mut.tokenizer
-    saved = tokenizer.model_max_length
-    tokenizer.model_max_length = args.window  # the pipeline's window length
     device = resolve_device(args.device)
     model = pipeline_model(mut.model.to(device), precision)
-    try:
-        pipe = pipeline(
-            "token-classification",
-            model=model,
-            tokenizer=tokenizer,
-            aggregation_strategy="first",
-            stride=args.overlap,
-            device=device,
-        )
+    # The pipeline reads windows of --window tokens, as the engine does.
+    with token_classification_pipeline(model, tokenizer, args.window, args.overlap, device) as pipe:
         pipe(docs[0].text, batch_size=batch_size)  # warm-up on a whole document, not timed
         reset_gpu_peak(device)
         seconds = math.inf
@@ -76,8 +69,6 @@ def run_pipeline(
                 started = time.perf_counter()
                 found = [pipe(d.text, batch_size=batch_size) for d in docs]
                 seconds = min(seconds, time.perf_counter() - started)
-    finally:
-        tokenizer.model_max_length = saved
     spans = [
         [Span(int(e["start"]), int(e["end"]), str(e["entity_group"])) for e in f] for f in found
     ]

@@ -23,112 +23,28 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import platform
-import random
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-REPO = Path(__file__).resolve().parents[1]
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+from bench.load_phases import abandoned_request, closed_loop, open_loop, print_row
+from bench.load_service import (
+    check_loopback,
+    refusals_on_server,
+    start_service,
+    tiny_bundle,
+    wait_ready,
+)
+from nerkit.benchmark_documents import corpus_passages
+
+# The targets the verdicts check (see the module doc).
 REFUSAL_BUDGET_S = 0.050
 OVERLOAD_P99_RATIO = 1.5
 SERVICE_VS_ENGINE = 0.8
-
-
-@dataclass
-class Phase:
-    name: str
-    latencies: list[float] = field(default_factory=list)
-    refused: list[float] = field(default_factory=list)  # 429 latencies
-    errors: dict[str, int] = field(default_factory=dict)
-    tokens: int = 0
-    elapsed: float = 0.0
-
-    def record(self, status: int, latency: float, tokens: int) -> None:
-        if status == 200:
-            self.latencies.append(latency)
-            self.tokens += tokens
-        elif status == 429:
-            self.refused.append(latency)
-        else:
-            self.errors[str(status)] = self.errors.get(str(status), 0) + 1
-
-    def summary(self) -> dict[str, Any]:
-        ok = len(self.latencies)
-        return {
-            "phase": self.name,
-            "ok": ok,
-            "refused_429": len(self.refused),
-            "errors": self.errors,
-            "seconds": round(self.elapsed, 2),
-            "requests_per_s": round(ok / self.elapsed, 2) if self.elapsed else 0.0,
-            "tokens_per_s": round(self.tokens / self.elapsed, 1) if self.elapsed else 0.0,
-            "p50_ms": percentile_ms(self.latencies, 50),
-            "p95_ms": percentile_ms(self.latencies, 95),
-            "p99_ms": percentile_ms(self.latencies, 99),
-            "refusal_p50_ms": percentile_ms(self.refused, 50),
-            "refusal_p99_ms": percentile_ms(self.refused, 99),
-        }
-
-
-def percentile_ms(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return round(ordered[rank] * 1000, 2)
-
-
-def refusals_on_server(metrics_text: str) -> tuple[float, float]:
-    """``(429 answers of /v1/ner, of which within 50 ms)`` from the service's own latency
-    histogram (time inside the app, without the client's or the kernel's queues)."""
-    from prometheus_client.parser import text_string_to_metric_families
-
-    total = within = 0.0
-    for family in text_string_to_metric_families(metrics_text):
-        if family.name != "nerkit_http_request_duration_seconds":
-            continue
-        for sample in family.samples:
-            labels = sample.labels
-            if labels.get("route") != "/v1/ner" or labels.get("status") != "429":
-                continue
-            if sample.name.endswith("_count"):
-                total += sample.value
-            elif sample.name.endswith("_bucket") and float(labels["le"]) == REFUSAL_BUDGET_S:
-                within += sample.value
-    return total, within
-
-
-def corpus_passages(n: int, words: int, seed: int = 13) -> list[str]:
-    """``n`` passages of about ``words`` words from the built-in corpus' test split, cut at
-    line breaks, taken from the whole of each contract (not only the preambles)."""
-    from bench.throughput import corpus_test_documents
-
-    passages: list[str] = []
-    for document in corpus_test_documents(9, seed):
-        lines = [line for line in document.text.split("\n") if line.strip()]
-        current: list[str] = []
-        count = 0
-        for line in lines:
-            current.append(line)
-            count += len(line.split())
-            if count >= words:
-                passages.append("\n".join(current))
-                current, count = [], 0
-    random.Random(seed).shuffle(passages)
-    if len(passages) < n:
-        passages = (passages * (n // max(1, len(passages)) + 1))[:n]
-    return passages[:n]
 
 
 def engine_throughput(bundle: Path, texts: list[str], args: argparse.Namespace) -> float:
@@ -152,188 +68,6 @@ def engine_throughput(bundle: Path, texts: list[str], args: argparse.Namespace) 
         best = max(best, sum(p.tokens for p in found) / elapsed)
     del predictor
     return best
-
-
-def check_loopback(url: str) -> str:
-    host = urlsplit(url).hostname or ""
-    if host not in LOOPBACK:
-        raise SystemExit(
-            f"--url must be a loopback address ({', '.join(sorted(LOOPBACK))}), not {host!r}"
-        )
-    return url.rstrip("/")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def tiny_bundle(folder: Path) -> Path:
-    """A tiny randomly initialised BERT bundle (measures the service, not a model)."""
-    from nerkit.bundle import BundleMeta, save_bundle
-    from nerkit.models import BUNDLED_MINILM, load_tokenizer, tiny_token_classifier
-
-    labels = ["DATE", "JURISDICTION", "MONEY", "ORG", "PERSON"]
-    tags = ["O"] + [f"{p}-{label}" for label in labels for p in ("B", "I")]
-    tokenizer = load_tokenizer(BUNDLED_MINILM)
-    model = tiny_token_classifier(tags, vocab_size=tokenizer.vocab_size)
-    meta = BundleMeta(tags=tags, base_model="tiny-bert (random)", max_length=128, overlap=16)
-    return save_bundle(folder / "tiny-bundle", model, tokenizer, meta)
-
-
-def start_service(bundle: Path, args: argparse.Namespace, workdir: Path) -> tuple[Any, str]:
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "serve",
-        f"serve.bundle={bundle}",
-        f"serve.port={port}",
-        "serve.retry_s=0",
-        f"hydra.run.dir={workdir / 'hydra'}",
-    ]
-    # The service's own defaults unless a setting is given here on purpose.
-    overrides = {
-        "device": args.device,
-        "precision": args.precision,
-        "batch_tokens": args.batch_tokens,
-        "max_wait_ms": args.max_wait_ms,
-        "max_queue_windows": args.max_queue_windows,
-        "cpu_threads": args.cpu_threads,
-    }
-    command += [f"serve.{k}={v}" for k, v in overrides.items() if v is not None]
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "NERKIT_API_KEY": "", "NERKIT_ADMIN_KEY": ""}
-    log = (workdir / "serve.log").open("w")
-    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    return process, f"http://127.0.0.1:{port}"
-
-
-async def wait_ready(client: Any, timeout: float, process: Any = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise SystemExit(f"the service exited with {process.returncode}; see its log")
-        try:
-            if (await client.get("/readyz")).status_code == 200:
-                return
-        except Exception:
-            pass
-        await asyncio.sleep(0.25)
-    raise SystemExit("the service did not become ready in time")
-
-
-async def one_request(
-    client: Any, text: str, phase: Phase, headers: dict[str, str]
-) -> float | None:
-    """Send one document; the seconds its answer asks to wait (``Retry-After``), if any."""
-    started = time.perf_counter()
-    try:
-        response = await client.post("/v1/ner", json={"text": text}, headers=headers)
-    except Exception as err:
-        phase.errors[type(err).__name__] = phase.errors.get(type(err).__name__, 0) + 1
-        return None
-    latency = time.perf_counter() - started
-    tokens = response.json()["meta"]["tokens"] if response.status_code == 200 else 0
-    phase.record(response.status_code, latency, tokens)
-    retry_after = response.headers.get("Retry-After")
-    return float(retry_after) if response.status_code == 429 and retry_after else None
-
-
-async def closed_loop(
-    client: Any, texts: list[str], concurrency: int, args: argparse.Namespace, headers: dict
-) -> Phase:
-    """``concurrency`` clients, each sending its next request when the last one is answered,
-    or, after a 429, when its ``Retry-After`` has passed (as a well-behaved client does)."""
-    phase = Phase(f"concurrency {concurrency}")
-    budget = {"left": args.max_requests}
-    stop_at = time.perf_counter() + args.duration
-
-    async def worker(w: int) -> None:
-        i = w
-        while time.perf_counter() < stop_at and budget["left"] > 0:
-            budget["left"] -= 1
-            retry_after = await one_request(client, texts[i % len(texts)], phase, headers)
-            i += concurrency
-            if retry_after:
-                await asyncio.sleep(min(retry_after, max(0.0, stop_at - time.perf_counter())))
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker(w) for w in range(concurrency)))
-    phase.elapsed = time.perf_counter() - started
-    return phase
-
-
-async def open_loop(
-    client: Any, texts: list[str], rate: float, args: argparse.Namespace, headers: dict
-) -> Phase:
-    """Requests offered at ``rate`` per second whatever the answers (overload)."""
-    phase = Phase(f"open loop at {rate:.1f} req/s (2x capacity)")
-    tasks = []
-    started = time.perf_counter()
-    n = 0
-    while time.perf_counter() - started < args.duration and n < args.max_requests:
-        tasks.append(
-            asyncio.create_task(one_request(client, texts[n % len(texts)], phase, headers))
-        )
-        n += 1
-        await asyncio.sleep(max(0.0, started + n / rate - time.perf_counter()))
-    await asyncio.gather(*tasks)
-    phase.elapsed = time.perf_counter() - started
-    return phase
-
-
-def rejected_on_server(metrics_text: str, reason: str) -> float:
-    """Documents the service dropped for ``reason`` so far (from /metrics)."""
-    from prometheus_client.parser import text_string_to_metric_families
-
-    total = 0.0
-    for family in text_string_to_metric_families(metrics_text):
-        if family.name != "nerkit_rejected_documents":
-            continue
-        for sample in family.samples:
-            if sample.name.endswith("_total") and sample.labels.get("reason") == reason:
-                total += sample.value
-    return total
-
-
-async def abandoned_request(
-    client: Any, texts: list[str], args: argparse.Namespace, headers: dict
-) -> dict[str, Any]:
-    """A long request whose client leaves mid-read; how soon the model serves the next one.
-
-    The long request is sent, given time to be tokenised and read for a while, then its
-    connection is dropped; a short request follows at once, and again every 20 ms while the
-    service still answers 429 (it refuses until it has noticed the disconnect, within
-    ``DISCONNECT_POLL_S``). With the model freed between forward passes, the first short
-    request served is answered about one batch plus its own reading after the client left.
-    """
-    huge = " ".join(texts * (1 + args.abandon_chars // max(1, len(" ".join(texts)))))
-    huge = huge[: args.abandon_chars]
-    before = rejected_on_server((await client.get("/metrics")).text, "client_gone")
-    task = asyncio.create_task(client.post("/v1/ner", json={"text": huge}, headers=headers))
-    await asyncio.sleep(3.0)  # tokenised and being read
-    task.cancel()
-    with contextlib.suppress(BaseException):
-        await task
-    left = time.perf_counter()
-    refused = 0
-    while True:
-        response = await client.post("/v1/ner", json={"text": texts[0]}, headers=headers)
-        if response.status_code != 429 or time.perf_counter() - left > 60:
-            break
-        refused += 1
-        await asyncio.sleep(0.02)
-    latency = time.perf_counter() - left
-    await asyncio.sleep(1.0)  # the watcher's poll sees the disconnect well within this
-    after = rejected_on_server((await client.get("/metrics")).text, "client_gone")
-    return {
-        "phase": f"abandoned {len(huge):,}-character request",
-        "next_status": response.status_code,
-        "next_latency_ms": round(1000 * latency, 1),
-        "refused_meanwhile": refused,
-        "server_client_gone": after - before,
-    }
 
 
 async def measure(url: str, args: argparse.Namespace, process: Any = None) -> list[dict]:
@@ -360,9 +94,9 @@ async def measure(url: str, args: argparse.Namespace, process: Any = None) -> li
             best = max(best, results[-1]["requests_per_s"])
             print_row(results[-1])
         if best > 0 and not args.no_overload:
-            before = refusals_on_server((await client.get("/metrics")).text)
+            before = refusals_on_server((await client.get("/metrics")).text, REFUSAL_BUDGET_S)
             phase = await open_loop(client, texts, 2 * best, args, headers)
-            after = refusals_on_server((await client.get("/metrics")).text)
+            after = refusals_on_server((await client.get("/metrics")).text, REFUSAL_BUDGET_S)
             summary = phase.summary()
             refused, within = after[0] - before[0], after[1] - before[1]
             summary["server_429"] = refused
@@ -386,21 +120,6 @@ async def measure(url: str, args: argparse.Namespace, process: Any = None) -> li
                 f"{int(abandoned['server_client_gone'])}"
             )
     return results
-
-
-def print_row(row: dict[str, Any]) -> None:
-    refused = (
-        f", 429: {row['refused_429']} (p50 {row['refusal_p50_ms']} ms,"
-        f" p99 {row['refusal_p99_ms']} ms)"
-        if row["refused_429"]
-        else ""
-    )
-    errors = f", errors: {row['errors']}" if row["errors"] else ""
-    print(
-        f"{row['phase']:<36} {row['requests_per_s']:>8} req/s {row['tokens_per_s']:>10} tok/s  "
-        f"p50 {row['p50_ms']} ms  p95 {row['p95_ms']} ms  p99 {row['p99_ms']} ms"
-        f"  ({row['ok']} ok in {row['seconds']} s{refused}{errors})"
-    )
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

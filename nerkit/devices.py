@@ -135,6 +135,16 @@ def limit_cpu_threads() -> int:
     return torch.get_num_threads()
 
 
+def set_cpu_threads(threads: int | None) -> int:
+    """Torch's intra-op threads: ``threads`` when given, else :func:`limit_cpu_threads`."""
+    import torch
+
+    if threads is None:
+        return limit_cpu_threads()
+    torch.set_num_threads(int(threads))
+    return torch.get_num_threads()
+
+
 def quantize_linear_int8(model: Any, inplace: bool = False) -> Any:
     """``model`` (a copy unless ``inplace``) with int8 dynamic quantisation of its Linears.
 

@@ -11,10 +11,11 @@ reported beside the engine's raw entities. Beside it, on the same model and docu
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -63,24 +64,37 @@ def run_predictor(reader: Any, docs: Sequence[Document], progress: bool = False)
     }
 
 
-def pipeline_spans(
-    model: Any, tokenizer: Any, docs: Sequence[Document], max_length: int, overlap: int
-) -> list[list[Span]]:
-    """Entities from ``pipeline("token-classification", aggregation_strategy="first")``."""
+@contextlib.contextmanager
+def token_classification_pipeline(
+    model: Any, tokenizer: Any, max_length: int, overlap: int, device: Any
+) -> Iterator[Any]:
+    """``pipeline("token-classification", aggregation_strategy="first", stride=overlap)``
+    reading windows of ``max_length`` tokens: the Hugging Face way of reading a long
+    document, set up alike wherever it is compared with the engine. The pipeline takes its
+    window length from the tokenizer's ``model_max_length``, restored on leaving."""
     from transformers import pipeline
 
     saved = tokenizer.model_max_length
     tokenizer.model_max_length = max_length
     try:
-        pipe = pipeline(
+        yield pipeline(
             "token-classification",
             model=model,
             tokenizer=tokenizer,
             aggregation_strategy="first",
             stride=overlap,
-            device=model.device,
+            device=device,
         )
-        out: list[list[Span]] = []
+    finally:
+        tokenizer.model_max_length = saved
+
+
+def pipeline_spans(
+    model: Any, tokenizer: Any, docs: Sequence[Document], max_length: int, overlap: int
+) -> list[list[Span]]:
+    """Entities from ``pipeline("token-classification", aggregation_strategy="first")``."""
+    out: list[list[Span]] = []
+    with token_classification_pipeline(model, tokenizer, max_length, overlap, model.device) as pipe:
         for doc in docs:
             found = pipe(doc.text)
             out.append(
@@ -90,9 +104,7 @@ def pipeline_spans(
                     if e["end"] > e["start"]
                 ]
             )
-        return out
-    finally:
-        tokenizer.model_max_length = saved
+    return out
 
 
 def first_window_end_chars(tokenizer: Any, docs: Sequence[Document], max_tokens: int) -> list[int]:

@@ -32,10 +32,10 @@ from nerkit.batching import (
 from nerkit.decoding import AGGREGATIONS, TagScheme, decode_entities, decode_many
 from nerkit.devices import (
     check_precision,
-    limit_cpu_threads,
     quantize_linear_int8,
     resolve_device,
     resolve_precision,
+    set_cpu_threads,
     torch_dtype,
     use_onednn_linear,
 )
@@ -168,8 +168,6 @@ class Predictor:
         workers: int | None = None,
         max_docs_in_flight: int = DEFAULT_DOCS_IN_FLIGHT,
     ) -> None:
-        import torch
-
         if aggregation not in AGGREGATIONS:
             raise ValueError(f"aggregation {aggregation!r} is not one of {', '.join(AGGREGATIONS)}")
         if batch_tokens is not None and batch_tokens < 1:
@@ -196,10 +194,7 @@ class Predictor:
         self.pad_multiple = int(pad_multiple)
         self.meta: Any = None  # the BundleMeta when built from a bundle
         if self.device.type == "cpu":
-            if threads is not None:
-                torch.set_num_threads(int(threads))
-            else:
-                limit_cpu_threads()
+            set_cpu_threads(threads)
         from nerkit.heads import transition_scores
 
         # Read before any cast or quantisation: the decoder works in float64.

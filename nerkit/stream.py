@@ -1,8 +1,8 @@
 """Streaming documents through the engine, host work in parallel with the forward passes.
 
-Documents arrive as ``(id, text)`` pairs from any iterable and are cut into *chunks* (a
-few hundred thousand characters, or a few batches' worth of windows on a GPU). Each chunk
-goes through three stages:
+Documents arrive as ``(id, text)`` pairs from any iterable and are cut into *chunks*
+(:mod:`nerkit.chunks`: a few hundred thousand characters, or a few batches' worth of
+windows on a GPU). Each chunk goes through three stages:
 
 1. **prepare** (a host worker thread): tokenise (the Rust tokenizer releases the GIL, so
    workers tokenise in parallel), cut windows, plan batches by padded length under the
@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -44,8 +44,20 @@ from nerkit.batching import (
     plan_batches,
     stitched_reading,
 )
+from nerkit.chunks import MAX_CHUNK_DOCS, Chunk, iter_chunks
 from nerkit.devices import available_cpus
 from nerkit.windows import TokenizedText, document_encoder, document_windows, tokenize_documents
+
+__all__ = [
+    "DEFAULT_DOCS_IN_FLIGHT",
+    "MAX_CHUNK_DOCS",
+    "StreamEngine",
+    "StreamResult",
+    "chunk_chars",
+    "default_workers",
+    "iter_chunks",
+    "tokenize_each",
+]
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +66,6 @@ log = logging.getLogger(__name__)
 CHUNK_CHARS = 200_000
 CHUNK_BATCHES = 4  # on a GPU, a chunk holds about this many full batches of windows
 CHARS_PER_TOKEN = 4  # contracts run 4.5-5 characters per word-piece; err towards small
-MAX_CHUNK_DOCS = 256
 DEFAULT_DOCS_IN_FLIGHT = 1024
 
 
@@ -70,24 +81,6 @@ class StreamResult:
     @property
     def ok(self) -> bool:
         return self.error is None
-
-
-@dataclass
-class _Chunk:
-    """Documents read together, and what each stage leaves for the next."""
-
-    ids: list[Any]
-    texts: list[str]
-    errors: list[BaseException | None] = field(default_factory=list)
-    tokenized: list[TokenizedText] = field(default_factory=list)
-    ranges: list[np.ndarray] = field(default_factory=list)
-    batches: list[tuple[np.ndarray, dict[str, Any]]] = field(default_factory=list)
-    lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    doc_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    # per batch read: (window indices, probabilities (rows, length, tags))
-    outputs: list[tuple[np.ndarray, Any]] = field(default_factory=list)
-    ready: Any = None  # a CUDA event recorded after the last copy back, else None
-    batch_error: BaseException | None = None
 
 
 def default_workers(device: Any) -> int:
@@ -107,25 +100,6 @@ def chunk_chars(batch_tokens: int, device: Any) -> int:
     if getattr(device, "type", str(device)) == "cpu":
         return CHUNK_CHARS
     return max(CHUNK_CHARS, CHUNK_BATCHES * batch_tokens * CHARS_PER_TOKEN)
-
-
-def iter_chunks(
-    items: Iterable[tuple[Any, str]], max_chars: int, max_docs: int = MAX_CHUNK_DOCS
-) -> Iterator[_Chunk]:
-    """Consecutive documents grouped until ``max_chars`` characters or ``max_docs``."""
-    ids: list[Any] = []
-    texts: list[str] = []
-    size = 0
-    for item in items:
-        doc_id, text = item
-        ids.append(doc_id)
-        texts.append(text)
-        size += len(text) if isinstance(text, str) else 0
-        if size >= max_chars or len(ids) >= max_docs:
-            yield _Chunk(ids, texts)
-            ids, texts, size = [], [], 0
-    if ids:
-        yield _Chunk(ids, texts)
 
 
 def tokenize_each(tokenizer: Any, texts: Sequence[Any]) -> tuple[list[TokenizedText], list[Any]]:
@@ -180,7 +154,7 @@ class StreamEngine:
         with self._times_lock:
             self.times[stage] += time.perf_counter() - started
 
-    def prepare(self, chunk: _Chunk) -> _Chunk:
+    def prepare(self, chunk: Chunk) -> Chunk:
         """Tokenise, window, plan and assemble the batches of one chunk (a worker)."""
         started = time.perf_counter()
         try:
@@ -192,11 +166,11 @@ class StreamEngine:
         finally:
             self._timed("prepare", started)
 
-    def _prepare(self, chunk: _Chunk) -> _Chunk:
+    def _prepare(self, chunk: Chunk) -> Chunk:
         chunk.tokenized, chunk.errors = tokenize_each(self.predictor.tokenizer, chunk.texts)
         return self._plan(chunk)
 
-    def _plan(self, chunk: _Chunk) -> _Chunk:
+    def _plan(self, chunk: Chunk) -> Chunk:
         """Windows, batches by padded length, and their input tensors, for tokenised text."""
         p = self.predictor
         n_special = p.special.count
@@ -225,7 +199,7 @@ class StreamEngine:
 
     # --- stage 2: forward (the calling thread only) ----------------------------------------
 
-    def forward(self, chunk: _Chunk, alive: Callable[[int], bool] | None = None) -> None:
+    def forward(self, chunk: Chunk, alive: Callable[[int], bool] | None = None) -> None:
         """Run every batch of the chunk on the model; results land in ``chunk.outputs``.
 
         ``alive(document index)`` is asked before each batch: the windows of documents no
@@ -257,7 +231,7 @@ class StreamEngine:
 
     @staticmethod
     def _wanted(
-        chunk: _Chunk, members: np.ndarray, alive: Callable[[int], bool] | None
+        chunk: Chunk, members: np.ndarray, alive: Callable[[int], bool] | None
     ) -> tuple[np.ndarray, Any]:
         """The batch's windows still wanted, and the rows to keep (None: all of them)."""
         if alive is None:
@@ -284,7 +258,7 @@ class StreamEngine:
 
     # --- stage 3: finish -------------------------------------------------------------------
 
-    def finish(self, chunk: _Chunk) -> list[StreamResult]:
+    def finish(self, chunk: Chunk) -> list[StreamResult]:
         """Stitch and decode each document of the chunk (a worker)."""
         started = time.perf_counter()
         try:
@@ -292,7 +266,7 @@ class StreamEngine:
         finally:
             self._timed("finish", started)
 
-    def _finish(self, chunk: _Chunk) -> list[StreamResult]:
+    def _finish(self, chunk: Chunk) -> list[StreamResult]:
         if chunk.ready is not None:
             chunk.ready.synchronize()
         if chunk.batch_error is not None:
@@ -305,7 +279,7 @@ class StreamEngine:
         window_probs = self._window_probs(chunk)
         return [self._document(chunk, i, window_probs[i]) for i in range(len(chunk.ids))]
 
-    def _window_probs(self, chunk: _Chunk) -> list[list[np.ndarray]]:
+    def _window_probs(self, chunk: Chunk) -> list[list[np.ndarray]]:
         """Each document's per-window probabilities, special tokens cut off."""
         n_prefix = len(self.predictor.special.prefix)
         flat: list[np.ndarray | None] = [None] * len(chunk.lengths)
@@ -320,7 +294,7 @@ class StreamEngine:
             start += len(ranges)
         return out
 
-    def _document(self, chunk: _Chunk, i: int, window_probs: list[np.ndarray]) -> StreamResult:
+    def _document(self, chunk: Chunk, i: int, window_probs: list[np.ndarray]) -> StreamResult:
         doc_id, text = chunk.ids[i], chunk.texts[i]
         if chunk.errors[i] is not None:
             return StreamResult(doc_id, text, error=chunk.errors[i])
@@ -347,7 +321,7 @@ class StreamEngine:
         its remaining windows are dropped and its reading is None. A failed forward pass
         raises.
         """
-        chunk = _Chunk(list(range(len(tokenized))), [""] * len(tokenized))
+        chunk = Chunk(list(range(len(tokenized))), [""] * len(tokenized))
         chunk.tokenized = list(tokenized)
         chunk.errors = [None] * len(tokenized)
         self.forward(self._plan(chunk), alive)
@@ -370,7 +344,7 @@ class StreamEngine:
         """Results in input order; see the module doc for the stages and their overlap."""
         p = self.predictor
         chunks = iter_chunks(items, chunk_chars(p.batch_tokens, p.device))
-        prepared: collections.deque[Future[_Chunk]] = collections.deque()
+        prepared: collections.deque[Future[Chunk]] = collections.deque()
         finishing: collections.deque[tuple[int, Future[list[StreamResult]]]] = collections.deque()
         in_flight = 0
         exhausted = False

@@ -13,7 +13,7 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig
 
 from nerkit.exitcodes import ExitCode
-from nerkit.registry.core import PromotionRefused, RegistryError
+from nerkit.registry import PromotionRefused, RegistryError
 from registry.run import run
 from registry.settings import RegistryStageSettings
 

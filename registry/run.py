@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from nerkit.registry.core import (
+from nerkit.registry import (
     RegistryError,
     format_versions,
     list_versions,

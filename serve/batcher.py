@@ -35,133 +35,42 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
 import logging
 import math
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from nerkit.predictor import TokenProbabilities, padded_length
-from nerkit.windows import TokenizedText, document_windows
+from nerkit.predictor import TokenProbabilities
+from nerkit.windows import TokenizedText
+from serve.worker_jobs import (
+    BatchFailed,
+    Call,
+    Job,
+    QueueFull,
+    ServiceStopping,
+    free_device_memory,
+    is_out_of_memory,
+    job_size,
+    read_documents,
+    settle,
+)
+
+# The errors callers catch, and the reading helpers tests and the warm-up use, from here.
+__all__ = [
+    "BatchFailed",
+    "Batcher",
+    "QueueFull",
+    "ServiceStopping",
+    "job_size",
+    "read_documents",
+]
 
 log = logging.getLogger("serve.batcher")
 
 MAX_RETRY_AFTER_S = 60
 EWMA_WEIGHT = 0.3
-
-
-class QueueFull(Exception):
-    """The queue holds too many windows; try again in ``retry_after`` seconds."""
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"the model queue is full; retry in {retry_after} s")
-        self.retry_after = retry_after
-
-
-class ServiceStopping(Exception):
-    """The batcher is stopping: no new work."""
-
-
-class BatchFailed(Exception):
-    """Inference failed for the batch this job was in (other batches are unaffected)."""
-
-    def __init__(self, reason: str, out_of_memory: bool = False) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.out_of_memory = out_of_memory
-
-
-@dataclass(eq=False)
-class Job:
-    """The documents of one request for one model, waiting to be read."""
-
-    model: Any  # has .predictor (a nerkit Predictor)
-    tokenized: list[TokenizedText]
-    windows: int
-    tokens: int
-    deadline: float  # time.monotonic()
-    loop: asyncio.AbstractEventLoop
-    future: asyncio.Future[list[TokenProbabilities]]
-    enqueued: float = field(default_factory=time.monotonic)
-    cancelled: bool = False
-    cancel_reason: str = "client_gone"
-
-    def cancel(self, reason: str = "client_gone") -> None:
-        """Drop this job if it has not been read yet (``client_gone``, ``deadline``...)."""
-        if not self.cancelled:
-            self.cancel_reason = reason
-        self.cancelled = True
-
-
-@dataclass(eq=False)
-class _Call:
-    fn: Callable[[], Any]
-    loop: asyncio.AbstractEventLoop
-    future: asyncio.Future[Any]
-
-
-def _settle(
-    loop: asyncio.AbstractEventLoop,
-    future: asyncio.Future[Any],
-    result: Any = None,
-    error: BaseException | None = None,
-    cancel: bool = False,
-) -> None:
-    """Resolve an asyncio future from the worker thread (never blocks on the loop)."""
-
-    def apply() -> None:
-        if future.done():
-            return
-        if cancel:
-            future.cancel()
-        elif error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(result)
-
-    with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
-        loop.call_soon_threadsafe(apply)
-
-
-def is_out_of_memory(err: BaseException) -> bool:
-    try:
-        import torch
-
-        oom = getattr(torch.cuda, "OutOfMemoryError", None)
-        if oom is not None and isinstance(err, oom):
-            return True
-    except ImportError:  # pragma: no cover
-        pass
-    return isinstance(err, MemoryError) or "out of memory" in str(err).lower()
-
-
-def job_size(predictor: Any, tokenized: Sequence[TokenizedText]) -> tuple[int, int]:
-    """``(windows, tokens)`` of documents: tokens are padded rows, the batch budget's unit."""
-    n_special = predictor.special.count
-    windows = tokens = 0
-    for tok in tokenized:
-        ranges = document_windows(len(tok), predictor.window, n_special, predictor.max_windows)
-        windows += len(ranges)
-        for start, end in ranges.tolist():
-            tokens += padded_length(
-                end - start + n_special, predictor.pad_multiple, predictor.window.max_length
-            )
-    return windows, tokens
-
-
-def read_documents(
-    predictor: Any,
-    tokenized: Sequence[TokenizedText],
-    alive: Callable[[int], bool] | None = None,
-) -> list[TokenProbabilities | None]:
-    """Window, read, and stitch already tokenised documents (one pooled call) through the
-    streaming engine's stages (:meth:`nerkit.stream.StreamEngine.read_tokenized`), the
-    same windows, batches, forward pass and stitching as ``predict_stream``; documents
-    for which ``alive(i)`` turns false stop being read (their reading is None)."""
-    return predictor.stream_engine().read_tokenized(tokenized, alive)
 
 
 class Batcher:
@@ -188,7 +97,7 @@ class Batcher:
         self.metrics = metrics
         self.reader = reader
         self._cond = threading.Condition()
-        self._queue: collections.deque[Job | _Call] = collections.deque()
+        self._queue: collections.deque[Job | Call] = collections.deque()
         self._pending_windows = 0
         self._pending_tokens = 0
         self._pending_docs = 0
@@ -218,7 +127,7 @@ class Batcher:
         for item in left:
             if isinstance(item, Job):
                 self._count_rejected("shutdown", len(item.tokenized))
-            _settle(item.loop, item.future, error=ServiceStopping("the service is shutting down"))
+            settle(item.loop, item.future, error=ServiceStopping("the service is shutting down"))
         self._update_gauges()
         if self._thread is not None:
             self._thread.join(timeout)
@@ -298,7 +207,7 @@ class Batcher:
     async def call(self, fn: Callable[[], Any]) -> Any:
         """Run ``fn`` on the worker thread, in queue order; its result (or exception)."""
         loop = asyncio.get_running_loop()
-        item = _Call(fn, loop, loop.create_future())
+        item = Call(fn, loop, loop.create_future())
         with self._cond:
             if self._stopping or self._thread is None:
                 raise ServiceStopping("the model worker is not running")
@@ -318,7 +227,7 @@ class Batcher:
     def _take(self, head: Job) -> list[Job]:
         """Jobs of head's model, oldest first, within the token budget (head always)."""
         taken: list[Job] = []
-        kept: collections.deque[Job | _Call] = collections.deque()
+        kept: collections.deque[Job | Call] = collections.deque()
         tokens = 0
         full = False
         budget = self.budget(head.model)
@@ -342,7 +251,7 @@ class Batcher:
         self._active_tokens = tokens
         return taken
 
-    def _next(self) -> list[Job] | _Call | None:
+    def _next(self) -> list[Job] | Call | None:
         """Block until there is work: a call, or a batch of jobs (None: stop)."""
         with self._cond:
             while not self._queue:
@@ -350,7 +259,7 @@ class Batcher:
                     return None
                 self._cond.wait()
             head = self._queue[0]
-            if isinstance(head, _Call):
+            if isinstance(head, Call):
                 self._queue.popleft()
                 return head
             wait_until = head.enqueued + self.max_wait_s
@@ -369,13 +278,13 @@ class Batcher:
             work = self._next()
             if work is None:
                 return
-            if isinstance(work, _Call):
+            if isinstance(work, Call):
                 try:
                     result = work.fn()
                 except BaseException as err:
-                    _settle(work.loop, work.future, error=err)
+                    settle(work.loop, work.future, error=err)
                 else:
-                    _settle(work.loop, work.future, result=result)
+                    settle(work.loop, work.future, result=result)
                 continue
             if work:
                 self._update_gauges()
@@ -392,7 +301,7 @@ class Batcher:
 
     def _drop(self, job: Job, reason: str) -> None:
         self._count_rejected(reason, len(job.tokenized))
-        _settle(job.loop, job.future, cancel=True)
+        settle(job.loop, job.future, cancel=True)
 
     def _process(self, jobs: list[Job]) -> None:
         now = time.monotonic()
@@ -436,7 +345,7 @@ class Batcher:
             if any(r is None for r in mine):  # dropped between forward passes
                 self._drop(job, self._dropped(job, time.monotonic()) or job.cancel_reason)
             else:
-                _settle(job.loop, job.future, result=list(mine))
+                settle(job.loop, job.future, result=list(mine))
 
     def _fail(self, jobs: list[Job], err: Exception) -> None:
         oom = is_out_of_memory(err)
@@ -449,10 +358,10 @@ class Batcher:
             reason,
         )
         if oom:
-            self._free_device_memory()
+            free_device_memory()
         for job in jobs:
             self._count_rejected("batch_failed", len(job.tokenized))
-            _settle(job.loop, job.future, error=BatchFailed(reason, out_of_memory=oom))
+            settle(job.loop, job.future, error=BatchFailed(reason, out_of_memory=oom))
 
     def _observe_speed(self, speed: float) -> None:
         self._tokens_per_s = (
@@ -471,16 +380,6 @@ class Batcher:
         self.metrics.batch_seconds.observe(elapsed)
         self.metrics.tokens.inc(tokens_read)
         self.metrics.tokens_per_second.set(tokens_read / elapsed)
-
-    @staticmethod
-    def _free_device_memory() -> None:
-        try:
-            import torch
-
-            if torch.cuda.is_available():
-                torch.cuda.empty_cache()
-        except Exception:  # pragma: no cover - best effort
-            pass
 
     def _count_rejected(self, reason: str, documents: int) -> None:
         if self.metrics is not None:

@@ -7,6 +7,7 @@ codes, model names and versions.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from prometheus_client import (
@@ -30,67 +31,67 @@ class Metrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        r = self.registry
-        self.requests = Counter(
+        by_request = ["route", "method", "status"]
+        self.requests = self._counter(
             "nerkit_http_requests",
             "HTTP requests answered, by route template, method and status code",
-            ["route", "method", "status"],
-            registry=r,
+            by_request,
         )
-        self.latency = Histogram(
+        self.latency = self._histogram(
             "nerkit_http_request_duration_seconds",
             "Time from request start to the end of the response, by route template and status",
-            ["route", "method", "status"],
-            buckets=LATENCY_BUCKETS,
-            registry=r,
+            LATENCY_BUCKETS,
+            by_request,
         )
-        self.batch_documents = Histogram(
-            "nerkit_batch_documents",
-            "Documents read together in one pooled batch",
-            buckets=COUNT_BUCKETS,
-            registry=r,
+        # The size of each pooled batch, in documents and in windows.
+        self.batch_documents, self.batch_windows = (
+            self._histogram(
+                f"nerkit_batch_{unit}",
+                f"{unit.capitalize()} read together in one pooled batch",
+                COUNT_BUCKETS,
+            )
+            for unit in ("documents", "windows")
         )
-        self.batch_windows = Histogram(
-            "nerkit_batch_windows",
-            "Windows read together in one pooled batch",
-            buckets=COUNT_BUCKETS,
-            registry=r,
-        )
-        self.batch_seconds = Histogram(
+        self.batch_seconds = self._histogram(
             "nerkit_batch_inference_seconds",
             "Model time of one pooled batch (forward passes and stitching)",
-            buckets=LATENCY_BUCKETS,
-            registry=r,
+            LATENCY_BUCKETS,
         )
-        self.queue_windows = Gauge(
-            "nerkit_queue_windows", "Windows waiting for the model", registry=r
+        # What waits for the model, in windows and in documents.
+        self.queue_windows, self.queue_documents = (
+            self._gauge(f"nerkit_queue_{unit}", f"{unit.capitalize()} waiting for the model")
+            for unit in ("windows", "documents")
         )
-        self.queue_documents = Gauge(
-            "nerkit_queue_documents", "Documents waiting for the model", registry=r
+        self.tokens = self._counter(
+            "nerkit_tokens_read", "Word-pieces read by the model (windows overlap)"
         )
-        self.tokens = Counter(
-            "nerkit_tokens_read", "Word-pieces read by the model (windows overlap)", registry=r
+        self.tokens_per_second = self._gauge(
+            "nerkit_tokens_per_second", "Word-pieces per second of model time, over the last batch"
         )
-        self.tokens_per_second = Gauge(
-            "nerkit_tokens_per_second",
-            "Word-pieces per second of model time, over the last batch",
-            registry=r,
-        )
-        self.rejected = Counter(
+        self.rejected = self._counter(
             "nerkit_rejected_documents",
             "Documents not read: queue_full (a request refused before its body is read counts"
             " one), deadline, client_gone, batch_failed, shutdown, error",
             ["reason"],
-            registry=r,
         )
-        self.model_info = Gauge(
+        self.model_info = self._gauge(
             "nerkit_model_info",
             "The model version each slot serves (value 1)",
             ["slot", "name", "version", "alias", "source"],
-            registry=r,
         )
-        self.ready = Gauge("nerkit_ready", "1 when every model is loaded and warm", registry=r)
+        self.ready = self._gauge("nerkit_ready", "1 when every model is loaded and warm")
         self._model_labels: dict[str, tuple[str, ...]] = {}
+
+    def _counter(self, name: str, documentation: str, labels: Sequence[str] = ()) -> Counter:
+        return Counter(name, documentation, labels, registry=self.registry)
+
+    def _gauge(self, name: str, documentation: str, labels: Sequence[str] = ()) -> Gauge:
+        return Gauge(name, documentation, labels, registry=self.registry)
+
+    def _histogram(
+        self, name: str, documentation: str, buckets: Sequence[float], labels: Sequence[str] = ()
+    ) -> Histogram:
+        return Histogram(name, documentation, labels, buckets=buckets, registry=self.registry)
 
     def set_model(self, slot: str, name: str, version: str, alias: str, source: str) -> None:
         labels = (slot, name, version, alias, source)

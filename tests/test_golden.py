@@ -196,7 +196,7 @@ def through_batch(uri: str, plain: Path, root: Path) -> dict[str, list]:
 
 def test_evaluate_mlflow_serve_and_batch_give_the_same_entities(champion, tmp_path, golden_chain):
     from nerkit.output import rules_digest
-    from nerkit.registry.core import TAG_POSTPROCESS_DIGEST, connect
+    from nerkit.registry import TAG_POSTPROCESS_DIGEST, connect
 
     uri, _ = champion
     tags = connect(uri).get_model_version_by_alias(NAME, "champion").tags

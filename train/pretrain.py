@@ -258,45 +258,16 @@ def run(cfg: DictConfig, callbacks: list[Any] | None = None) -> dict[str, Any]:
     }
     with _tracking_run(cfg, main) as run_id:
         if run_id:
-            tracking.log_params(_params(cfg))
-            tracking.log_dataset(
-                prep.train_docs, fingerprints["train_fingerprint"], "unlabelled-train", "train"
-            )
-            tracking.log_dataset(
-                prep.heldout_docs, fingerprints["heldout_fingerprint"], "unlabelled-heldout", "dev"
-            )
-            tracking.set_tags({"base_model": str(cfg.model.name), **fingerprints})
+            _log_inputs(cfg, prep, fingerprints)
         trainer, resumed = pretrain(cfg, prep, output_dir, callbacks)
         if not main:
             return {}
-        best = trainer.state.best_metric
-        if best is None:  # no epoch ended: measure the model as it is
-            best = trainer.evaluate()["eval_loss"]
-        figures: dict[str, Any] = {
-            "best_eval_loss": float(best),
-            "best_eval_perplexity": perplexity(float(best)),
-            "steps": int(trainer.state.global_step),
-            "epochs": float(trainer.state.epoch or 0.0),
-            "train_documents": len(prep.train_docs),
-            "heldout_documents": len(prep.heldout_docs),
-            "train_windows": len(prep.train_windows),
-            "heldout_windows": len(prep.heldout_rows),
-            "pretrain_seconds": time.perf_counter() - started,
-        }
+        figures = _figures(trainer, prep, started)
         encoder_dir = save_encoder(
             trainer.model,
             prep.tokenizer,
             output_dir / "encoder",
-            {
-                "base_model": str(cfg.model.name),
-                "unlabelled": str(cfg.data.unlabelled),
-                **fingerprints,
-                "window": {"max_length": prep.window.max_length, "overlap": prep.window.overlap},
-                "mlm_probability": float(cfg.pretrain.mlm_probability),
-                "whole_word_mask": bool(cfg.pretrain.whole_word_mask),
-                "figures": figures,
-                "mlflow_run": run_id,
-            },
+            _encoder_meta(cfg, prep, fingerprints) | {"figures": figures, "mlflow_run": run_id},
         )
         if run_id:
             tracking.log_metrics(figures)
@@ -311,3 +282,48 @@ def run(cfg: DictConfig, callbacks: list[Any] | None = None) -> dict[str, Any]:
             f"fine-tune from it:\n  {finetune_command(encoder_dir)}"
         )
     return figures
+
+
+def _log_inputs(cfg: DictConfig, prep: PretrainPrepared, fingerprints: dict[str, str]) -> None:
+    """The settings, both document sets and their fingerprints, into the active run."""
+    tracking.log_params(_params(cfg))
+    tracking.log_dataset(
+        prep.train_docs, fingerprints["train_fingerprint"], "unlabelled-train", "train"
+    )
+    tracking.log_dataset(
+        prep.heldout_docs, fingerprints["heldout_fingerprint"], "unlabelled-heldout", "dev"
+    )
+    tracking.set_tags({"base_model": str(cfg.model.name), **fingerprints})
+
+
+def _figures(trainer: Any, prep: PretrainPrepared, started: float) -> dict[str, Any]:
+    """The held-out loss of the best checkpoint (of the model as it is when no epoch
+    ended), with the steps, epochs, sizes and time it took."""
+    best = trainer.state.best_metric
+    if best is None:  # no epoch ended: measure the model as it is
+        best = trainer.evaluate()["eval_loss"]
+    return {
+        "best_eval_loss": float(best),
+        "best_eval_perplexity": perplexity(float(best)),
+        "steps": int(trainer.state.global_step),
+        "epochs": float(trainer.state.epoch or 0.0),
+        "train_documents": len(prep.train_docs),
+        "heldout_documents": len(prep.heldout_docs),
+        "train_windows": len(prep.train_windows),
+        "heldout_windows": len(prep.heldout_rows),
+        "pretrain_seconds": time.perf_counter() - started,
+    }
+
+
+def _encoder_meta(
+    cfg: DictConfig, prep: PretrainPrepared, fingerprints: dict[str, str]
+) -> dict[str, Any]:
+    """What made the encoder, written beside it (the figures and run are added after)."""
+    return {
+        "base_model": str(cfg.model.name),
+        "unlabelled": str(cfg.data.unlabelled),
+        **fingerprints,
+        "window": {"max_length": prep.window.max_length, "overlap": prep.window.overlap},
+        "mlm_probability": float(cfg.pretrain.mlm_probability),
+        "whole_word_mask": bool(cfg.pretrain.whole_word_mask),
+    }

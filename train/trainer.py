@@ -36,42 +36,19 @@ def trainer_class() -> type:
             a randomly initialised head learns faster than a pre-trained encoder should."""
             if self.head_learning_rate is None or self.optimizer is not None:
                 return super().create_optimizer(model)
-            from nerkit.models import head_parameter_names
-
             model = self.model if model is None else model
             decay = set(self.get_decay_parameter_names(model))
-            heads = head_parameter_names(model)
-            groups: dict[tuple[bool, bool], list[Any]] = {}
-            for name, param in model.named_parameters():
-                if param.requires_grad:
-                    groups.setdefault((name in heads, name in decay), []).append(param)
+            groups = parameter_groups(model, decay, self.head_learning_rate, self.args)
             optimizer_cls, kwargs = self.get_optimizer_cls_and_kwargs(self.args, model)
-            self.optimizer = optimizer_cls(
-                [
-                    {
-                        "params": params,
-                        "lr": self.head_learning_rate if head else self.args.learning_rate,
-                        "weight_decay": self.args.weight_decay if decays else 0.0,
-                    }
-                    for (head, decays), params in sorted(groups.items())
-                ],
-                **kwargs,
-            )
+            self.optimizer = optimizer_cls(groups, **kwargs)
             return self.optimizer
 
         def evaluate(  # type: ignore[override]
             self, eval_dataset: Any = None, ignore_keys: Any = None, metric_key_prefix: str = "eval"
         ) -> dict[str, float]:
-            from nerkit.metrics import flat_metrics, score_documents
-            from nerkit.predictor import Predictor
-
             started = time.perf_counter()
-            model: Any = self.model
-            predictor = Predictor(model, device=str(model.device), **self.engine)
-            predictions = predictor.predict([d.text for d in self.dev_docs])
-            spans = [[e.as_span() for e in p.entities] for p in predictions]
-            scores = score_documents(self.dev_docs, spans)
-            metrics = {f"{metric_key_prefix}_{k}": v for k, v in flat_metrics(scores).items()}
+            scores = score_whole_documents(self.model, self.dev_docs, self.engine)
+            metrics = {f"{metric_key_prefix}_{k}": v for k, v in scores.items()}
             metrics[f"{metric_key_prefix}_runtime"] = time.perf_counter() - started
             metrics["epoch"] = self.state.epoch or 0.0
             self.log(metrics)
@@ -81,6 +58,41 @@ def trainer_class() -> type:
             return metrics
 
     return WholeDocumentTrainer
+
+
+def parameter_groups(
+    model: Any, decay: set[str], head_learning_rate: float, args: Any
+) -> list[dict[str, Any]]:
+    """The optimiser's parameter groups: the head (:func:`nerkit.models.head_parameter_names`)
+    at ``head_learning_rate``, the rest at ``args.learning_rate``; weight decay only for the
+    parameters in ``decay``, as the Trainer decides them."""
+    from nerkit.models import head_parameter_names
+
+    heads = head_parameter_names(model)
+    groups: dict[tuple[bool, bool], list[Any]] = {}
+    for name, param in model.named_parameters():
+        if param.requires_grad:
+            groups.setdefault((name in heads, name in decay), []).append(param)
+    return [
+        {
+            "params": params,
+            "lr": head_learning_rate if head else args.learning_rate,
+            "weight_decay": args.weight_decay if decays else 0.0,
+        }
+        for (head, decays), params in sorted(groups.items())
+    ]
+
+
+def score_whole_documents(model: Any, docs: list[Document], engine: dict) -> dict[str, float]:
+    """Dev figures as evaluation reports them: whole documents read through the engine
+    (``engine``: the Predictor's settings), scored (:func:`nerkit.metrics.flat_metrics`)."""
+    from nerkit.metrics import flat_metrics, score_documents
+    from nerkit.predictor import Predictor
+
+    predictor = Predictor(model, device=str(model.device), **engine)
+    predictions = predictor.predict([d.text for d in docs])
+    spans = [[e.as_span() for e in p.entities] for p in predictions]
+    return flat_metrics(score_documents(docs, spans))
 
 
 def mlflow_callback() -> Any:

@@ -23,7 +23,7 @@ from cleanco.clean import custom_basename, normalize_terms
 from rapidfuzz import fuzz, process
 
 from nerkit.documents import ProblemCollector
-from nerkit.kb.normalise import plain_text
+from nerkit.kb.lookup import plain_text
 
 DEFAULT_FUZZY_THRESHOLD = 90.0
 DEFAULT_SCORER = "token_sort_ratio"

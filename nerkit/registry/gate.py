@@ -179,26 +179,54 @@ def compare(
             f"figures on different test data cannot be compared: champion "
             f"{champion.fingerprint[:12]} vs challenger {challenger.fingerprint[:12]}"
         )
-    reasons: list[str] = []
+    f1_row, f1_refusal = micro_f1_rule(champion, challenger, min_delta, interval)
+    type_rows, type_refusals = per_type_rules(champion, challenger, max_type_drop)
+    return Comparison(
+        fingerprint=champion.fingerprint,
+        champion_version=str(champion_version),
+        challenger_version=str(challenger_version),
+        champion=champion,
+        challenger=challenger,
+        min_delta=float(min_delta),
+        max_type_drop=float(max_type_drop),
+        rows=[f1_row, *type_rows],
+        reasons=([f1_refusal] if f1_refusal else []) + type_refusals,
+        interval=interval,
+        claimed=dict(claimed or {}),
+    )
+
+
+def micro_f1_rule(
+    champion: Figures, challenger: Figures, min_delta: float, interval: Any
+) -> tuple[Row, str | None]:
+    """The micro F1 row, and why it refuses (None when it passes): without an interval the
+    difference must reach ``min_delta``, with one its lower bound must be above it."""
     delta = challenger.f1 - champion.f1
     if interval is None:
-        f1_ok = delta + TOLERANCE >= min_delta
+        ok = delta + TOLERANCE >= min_delta
         limit = f"delta >= {min_delta:+.3f}"
         why = (
             f"micro F1 {challenger.f1:.4f} is below the champion's {champion.f1:.4f} "
             f"+ min_delta {min_delta:.4f}"
         )
     else:
-        f1_ok = interval.low > min_delta + TOLERANCE
+        ok = interval.low > min_delta + TOLERANCE
         limit = f"low > {min_delta:+.3f}"
         why = (
             f"micro F1 {challenger.f1:.4f} vs the champion's {champion.f1:.4f} is not better "
             f"by more than noise: {interval}; its lower bound {interval.low:+.4f} is not above "
             f"min_delta {min_delta:+.4f}"
         )
-    rows = [Row("micro F1", champion.f1, challenger.f1, delta, limit, f1_ok)]
-    if not f1_ok:
-        reasons.append(why)
+    return Row("micro F1", champion.f1, challenger.f1, delta, limit, ok), None if ok else why
+
+
+def per_type_rules(
+    champion: Figures, challenger: Figures, max_type_drop: float
+) -> tuple[list[Row], list[str]]:
+    """A row per entity type, and a refusal for each champion type that drops more than
+    ``max_type_drop`` (a type the challenger does not report counts as F1 0)."""
+    rows: list[Row] = []
+    refusals: list[str] = []
     for label in sorted(set(champion.per_type) | set(challenger.per_type)):
         before = champion.per_type.get(label)
         after = challenger.per_type.get(label)
@@ -210,23 +238,11 @@ def compare(
         ok = -change <= max_type_drop + TOLERANCE
         rows.append(Row(label, before, after, change, f"drop <= {max_type_drop:.3f}", ok))
         if not ok:
-            reasons.append(
+            refusals.append(
                 f"{label} F1 drops {-change:.4f} ({before:.4f} -> {after_value:.4f}), "
                 f"more than max_type_drop {max_type_drop:.4f}"
             )
-    return Comparison(
-        fingerprint=champion.fingerprint,
-        champion_version=str(champion_version),
-        challenger_version=str(challenger_version),
-        champion=champion,
-        challenger=challenger,
-        min_delta=float(min_delta),
-        max_type_drop=float(max_type_drop),
-        rows=rows,
-        reasons=reasons,
-        interval=interval,
-        claimed=dict(claimed or {}),
-    )
+    return rows, refusals
 
 
 def _cell(value: float | None, signed: bool = False) -> str:

@@ -18,9 +18,10 @@ rolled back; the demoted version stays registered and can be promoted again by n
 
 from __future__ import annotations
 
+import functools
 import logging
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -258,42 +259,25 @@ def promote(
     from nerkit.scoring import paired_bootstrap
 
     client = connect(tracking_uri, connect_attempts)
-    challenger = _challenger(client, model_name, version)
-    chal_v = str(challenger.version)
-    champion = version_by_alias(client, model_name, CHAMPION)
-    champ_v = str(champion.version) if champion is not None else None
-    if champ_v == chal_v:
-        raise RegistryError(f"{model_name} v{chal_v} is already @{CHAMPION}")
-    base: dict[str, Any] = {
-        "action": "promote",
-        "when": now_iso(),
-        "challenger": chal_v,
-        "champion": champ_v,
-    }
+    chal_v, champ_v = _contenders(client, model_name, version)
+    base = {"action": "promote", "when": now_iso(), "challenger": chal_v, "champion": champ_v}
     if champ_v is None:
-        _verify_or_record(client, model_name, chal_v, base)
-        _move_to_champion(client, model_name, chal_v, None)
-        reason = "no champion yet: the first challenger becomes champion"
-        record = base | {"outcome": "promoted", "compared": "nothing (no champion)", "why": reason}
-        record_decision(client, model_name, [chal_v], record)
-        return Decision("promote", "promoted", chal_v, None, reason, None, record)
-
+        return _first_champion(client, model_name, chal_v, base)
     test_docs = _test_documents(docs, data, split)
-    scored: dict[str, Scored] = {}
     with tempfile.TemporaryDirectory(prefix="nerkit-gate-") as tmp:
-        for role, v in (("challenger", chal_v), ("champion", champ_v)):
-            try:
-                scored[role] = score_version(
-                    tracking_uri, model_name, v, test_docs, tmp, device, batch_tokens
-                )
-            except ChecksumMismatch as err:
-                why = f"verification of the {role} v{v} failed: {err}"
-                record_decision(client, model_name, [v], base | {"outcome": "refused", "why": why})
-                raise
-    chal, champ = scored["challenger"], scored["champion"]
+        score = functools.partial(
+            score_version,
+            tracking_uri,
+            model_name,
+            docs=test_docs,
+            cache_dir=tmp,
+            device=device,
+            batch_tokens=batch_tokens,
+        )
+        chal = _scored_or_refused(client, model_name, base, "challenger", chal_v, score)
+        champ = _scored_or_refused(client, model_name, base, "champion", champ_v, score)
     for one in (chal, champ):
         _record_figures(client, model_name, one)
-    interval = paired_bootstrap(test_docs, champ.spans, chal.spans, resamples, seed)
     comparison = compare(
         champ.figures,
         chal.figures,
@@ -301,21 +285,69 @@ def promote(
         max_type_drop,
         champ_v,
         chal_v,
-        interval=interval,
+        interval=paired_bootstrap(test_docs, champ.spans, chal.spans, resamples, seed),
         claimed={"champion": champ.claimed_f1, "challenger": chal.claimed_f1},
     )
     details = _gate_details(test_docs, chal, champ, comparison)
+    return _decide(client, model_name, base | details, comparison)
+
+
+def _contenders(client: Any, name: str, version: int | str | None) -> tuple[str, str | None]:
+    """The challenger's version (``version``, else @challenger's) and the champion's."""
+    chal_v = str(_challenger(client, name, version).version)
+    champion = version_by_alias(client, name, CHAMPION)
+    champ_v = str(champion.version) if champion is not None else None
+    if champ_v == chal_v:
+        raise RegistryError(f"{name} v{chal_v} is already @{CHAMPION}")
+    return chal_v, champ_v
+
+
+def _first_champion(client: Any, name: str, version: str, base: dict[str, Any]) -> Decision:
+    """With no champion there is nothing to gate against: the challenger (its SHA-256
+    checked) becomes champion."""
+    _verify_or_record(client, name, version, base)
+    _move_to_champion(client, name, version, None)
+    reason = "no champion yet: the first challenger becomes champion"
+    record = base | {"outcome": "promoted", "compared": "nothing (no champion)", "why": reason}
+    record_decision(client, name, [version], record)
+    return Decision("promote", "promoted", version, None, reason, None, record)
+
+
+def _scored_or_refused(
+    client: Any,
+    name: str,
+    base: dict[str, Any],
+    role: str,
+    version: str,
+    score: Callable[[str], Scored],
+) -> Scored:
+    """``score(version)``; a bundle that fails its SHA-256 check refuses the promotion,
+    and the refusal is recorded on that version."""
+    try:
+        return score(version)
+    except ChecksumMismatch as err:
+        why = f"verification of the {role} v{version} failed: {err}"
+        record_decision(client, name, [version], base | {"outcome": "refused", "why": why})
+        raise
+
+
+def _decide(client: Any, name: str, record: dict[str, Any], comparison: Any) -> Decision:
+    """Promote when the gate passed, else refuse (PromotionRefused); either way recorded."""
+    chal_v, champ_v = comparison.challenger_version, comparison.champion_version
     if not comparison.passed:
-        record = base | details | {"outcome": "refused", "why": "; ".join(comparison.reasons)}
-        record_decision(client, model_name, [chal_v, champ_v], record)
+        why = "; ".join(comparison.reasons)
+        record_decision(
+            client, name, [chal_v, champ_v], record | {"outcome": "refused", "why": why}
+        )
         raise PromotionRefused(comparison)
-    _move_to_champion(client, model_name, chal_v, champ_v)
+    _move_to_champion(client, name, chal_v, champ_v)
     why = (
-        f"micro F1 {chal.figures.f1:.4f} vs {champ.figures.f1:.4f}: {interval}, lower bound "
-        f"above min_delta {min_delta:+.4f}; no type dropped more than {max_type_drop:.4f}"
+        f"micro F1 {comparison.challenger.f1:.4f} vs {comparison.champion.f1:.4f}: "
+        f"{comparison.interval}, lower bound above min_delta {comparison.min_delta:+.4f}; "
+        f"no type dropped more than {comparison.max_type_drop:.4f}"
     )
-    record = base | details | {"outcome": "promoted", "why": why}
-    record_decision(client, model_name, [chal_v, champ_v], record)
+    record = record | {"outcome": "promoted", "why": why}
+    record_decision(client, name, [chal_v, champ_v], record)
     return Decision("promote", "promoted", chal_v, champ_v, why, comparison, record)
 
 

@@ -240,7 +240,6 @@ def register_bundle(
     """
     from nerkit import tracking
     from nerkit.bundle import bundle_sha256
-    from nerkit.registry.pyfunc import log_pyfunc
 
     bundle = Path(bundle_dir)
     try:
@@ -254,36 +253,49 @@ def register_bundle(
     tags = version_tags(meta, sha, figures)
     eval_figures = {k: v for k, v in tags.items() if k.startswith("eval.")}
     with _run_for(run_id, experiment_id, f"register-{model_name}", eval_figures) as used_run:
-        try:
-            info = log_pyfunc(
-                bundle,
-                metadata_fields={
-                    "nerkit_bundle_sha256": sha,
-                    "train_fingerprint": meta.train_fingerprint,
-                    "test_fingerprint": meta.test_fingerprint,
-                    "postprocess": list(meta.postprocess or []),
-                    "labels": list(meta.labels),
-                },
-            )
-        except Exception as err:
-            raise RegistrationError(
-                f"logging {bundle} as an MLflow model failed ({type(err).__name__}: "
-                f"{str(err).splitlines()[0][:300] if str(err) else ''}); nothing was registered"
-            ) from err
+        info = _log_model(bundle, meta, sha)
     version = _create_version(client, model_name, info, used_run, tags)
-    try:
-        await_ready(client, model_name, version, await_s)
-        verify_version(client, model_name, version)
-    except RegistryError as err:
-        set_state(client, model_name, version, f"failed: {err}")
-        raise
-    set_state(client, model_name, version, STATE_VERIFIED)
-    if alias == CHALLENGER:
-        settle_challenger(client, model_name, version)
-    else:
-        set_alias(client, model_name, alias, version)
+    _verify_then_alias(client, model_name, version, alias, await_s)
     log.info("registered %s v%s (run %s, bundle %s...)", model_name, version, used_run, sha[:12])
     return int(version)
+
+
+def _log_model(bundle: Path, meta: Any, sha: str) -> Any:
+    """Log the bundle as a pyfunc model into the active run; its model info."""
+    from nerkit.registry.pyfunc import log_pyfunc
+
+    try:
+        return log_pyfunc(
+            bundle,
+            metadata_fields={
+                "nerkit_bundle_sha256": sha,
+                "train_fingerprint": meta.train_fingerprint,
+                "test_fingerprint": meta.test_fingerprint,
+                "postprocess": list(meta.postprocess or []),
+                "labels": list(meta.labels),
+            },
+        )
+    except Exception as err:
+        raise RegistrationError(
+            f"logging {bundle} as an MLflow model failed ({type(err).__name__}: "
+            f"{str(err).splitlines()[0][:300] if str(err) else ''}); nothing was registered"
+        ) from err
+
+
+def _verify_then_alias(client: Any, name: str, version: str, alias: str, await_s: float) -> None:
+    """Await READY and check the stored bundle's SHA-256; only a verified version gets
+    ``alias`` (a failed check is recorded in its state tag, and raised)."""
+    try:
+        await_ready(client, name, version, await_s)
+        verify_version(client, name, version)
+    except RegistryError as err:
+        set_state(client, name, version, f"failed: {err}")
+        raise
+    set_state(client, name, version, STATE_VERIFIED)
+    if alias == CHALLENGER:
+        settle_challenger(client, name, version)
+    else:
+        set_alias(client, name, alias, version)
 
 
 def record_chain(bundle: Path, postprocess: Sequence[Any] | None) -> Any:

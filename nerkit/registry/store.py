@@ -42,6 +42,37 @@ from typing import Any
 from nerkit.modelref import SHA_TAG
 from nerkit.registry.gate import Comparison, Figures, format_comparison
 
+# What nerkit.registry re-exports: aliases, tags, errors, reading and writing versions.
+__all__ = [
+    "CHALLENGER",
+    "CHAMPION",
+    "DEFAULT_MODEL_NAME",
+    "PREVIOUS",
+    "TAG_DECISION",
+    "TAG_FIGURES",
+    "TAG_LAST_DECISION",
+    "TAG_POSTPROCESS",
+    "TAG_POSTPROCESS_DIGEST",
+    "TAG_SHA",
+    "TAG_STATE",
+    "TAG_TEST_FP",
+    "TAG_TRAIN_FP",
+    "ChecksumMismatch",
+    "Decision",
+    "PromotionRefused",
+    "RegistrationError",
+    "RegistryError",
+    "RegistryUnreachable",
+    "aliases_of",
+    "connect",
+    "figures_tag",
+    "record_decision",
+    "recorded_figures",
+    "set_alias",
+    "verify_version",
+    "version_by_alias",
+]
+
 log = logging.getLogger("registry")
 
 DEFAULT_MODEL_NAME = "contract-ner"

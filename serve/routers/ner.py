@@ -16,6 +16,14 @@ from serve.service import DocumentIn
 
 router = APIRouter(tags=["ner"])
 
+# What the prediction routes share: the predict key, room in the queue (checked before the
+# body is read), the errors they may answer, and no null fields in their answers.
+PREDICTION: dict[str, Any] = {
+    "response_model_exclude_none": True,
+    "dependencies": [Depends(require_predict), Depends(require_capacity)],
+    "responses": {**ERROR_RESPONSES, 422: {"model": ErrorBody}},
+}
+
 
 @router.get(
     "/v1/model",
@@ -34,12 +42,7 @@ async def model_info(service: ServiceDep) -> Any:
 
 
 @router.post(
-    "/v1/ner",
-    response_model=NerResponse,
-    response_model_exclude_none=True,
-    dependencies=[Depends(require_predict), Depends(require_capacity)],
-    openapi_extra=body_spec(NerRequest),
-    responses={**ERROR_RESPONSES, 422: {"model": ErrorBody}},
+    "/v1/ner", response_model=NerResponse, openapi_extra=body_spec(NerRequest), **PREDICTION
 )
 async def ner(request: Request, service: ServiceDep) -> Any:
     """Entities of one document, with character offsets into the text as sent."""
@@ -51,10 +54,8 @@ async def ner(request: Request, service: ServiceDep) -> Any:
 @router.post(
     "/v1/ner/batch",
     response_model=BatchResponse,
-    response_model_exclude_none=True,
-    dependencies=[Depends(require_predict), Depends(require_capacity)],
     openapi_extra=body_spec(BatchRequest),
-    responses={**ERROR_RESPONSES, 422: {"model": ErrorBody}},
+    **PREDICTION,
 )
 async def ner_batch(request: Request, service: ServiceDep) -> Any:
     """Entities of several documents, in input order."""

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from nerkit.registry.core import (
+from nerkit.registry import (
     CHALLENGER,
     CHAMPION,
     PREVIOUS,
@@ -346,7 +346,7 @@ CHILD = """
 import json, sys, time
 from pathlib import Path
 import mlflow.pyfunc, nerkit.predictor, nerkit.registry.pyfunc  # heavy imports before the start
-from nerkit.registry.core import RegistryError, register_bundle
+from nerkit.registry import RegistryError, register_bundle
 root, i, uri, artifacts = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 (root / f"ready-{i}").touch()
 while not (root / "go").exists():

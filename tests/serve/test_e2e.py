@@ -49,7 +49,7 @@ def wait_ready(url: str, process: subprocess.Popen, timeout: float = 120.0) -> N
 
 @pytest.mark.slow
 def test_serve_end_to_end(mlflow_store, serve_bundle, second_bundle, tmp_path):
-    from nerkit.registry.core import register_bundle
+    from nerkit.registry import register_bundle
 
     versions = [
         str(
