@@ -16,20 +16,6 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("nerkit", "train", "evaluate", "registry", "serve", "bench")
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
-# Over the module limit on this branch, and checked in a case of their own: branch
-# h17-corpus moves their text to data files. Once it is merged that case passes, and its
-# strict xfail fails the run until the mark and this list are removed.
-CORPUS_OVER_THE_LIMIT = (
-    "nerkit/corpus/clauses.py",
-    "nerkit/corpus/clauses_lease.py",
-    "nerkit/corpus/clauses_loan.py",
-    "nerkit/corpus/clauses_services.py",
-    "nerkit/corpus/clauses_supply.py",
-    "nerkit/corpus/forms.py",
-    "nerkit/corpus/parties.py",
-    "nerkit/corpus/schedules.py",
-    "nerkit/corpus/writer.py",
-)
 
 
 def over_the_limits(path: Path, root: Path) -> list[str]:
@@ -51,30 +37,14 @@ def over_the_limits(path: Path, root: Path) -> list[str]:
     return problems
 
 
-def problems_under(folder: Path, root: Path, leave_out: tuple[str, ...] = ()) -> list[str]:
-    """Every problem of the Python files under ``folder`` but those in ``leave_out``."""
-    found = []
-    for path in sorted(folder.rglob("*.py")):
-        if path.relative_to(root).as_posix() not in leave_out:
-            found.extend(over_the_limits(path, root))
-    return found
+def problems_under(folder: Path, root: Path) -> list[str]:
+    """Every problem of the Python files under ``folder``."""
+    return [p for path in sorted(folder.rglob("*.py")) for p in over_the_limits(path, root)]
 
 
 @pytest.mark.parametrize("package", PACKAGES)
 def test_modules_and_functions_stay_within_the_limits(package: str) -> None:
-    problems = problems_under(REPO / package, REPO, leave_out=CORPUS_OVER_THE_LIMIT)
-    assert not problems, "split by responsibility:\n" + "\n".join(problems)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="nerkit/corpus is being moved to data files on branch h17-corpus: "
-    + ", ".join(CORPUS_OVER_THE_LIMIT),
-)
-def test_the_corpus_files_being_moved_stay_within_the_limits() -> None:
-    files = [REPO / name for name in CORPUS_OVER_THE_LIMIT if (REPO / name).is_file()]
-    problems = [problem for path in files for problem in over_the_limits(path, REPO)]
+    problems = problems_under(REPO / package, REPO)
     assert not problems, "split by responsibility:\n" + "\n".join(problems)
 
 
