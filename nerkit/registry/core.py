@@ -14,7 +14,6 @@ from nerkit.registry.register import register_bundle, settle_challenger, version
 from nerkit.registry.store import (
     CHALLENGER,
     CHAMPION,
-    DEFAULT_MODEL_NAME,
     PREVIOUS,
     TAG_DECISION,
     TAG_FIGURES,
@@ -44,7 +43,6 @@ from nerkit.registry.store import (
 __all__ = [
     "CHALLENGER",
     "CHAMPION",
-    "DEFAULT_MODEL_NAME",
     "PREVIOUS",
     "TAG_DECISION",
     "TAG_FIGURES",

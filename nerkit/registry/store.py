@@ -44,7 +44,6 @@ from nerkit.registry.gate import Comparison, Figures, format_comparison
 
 log = logging.getLogger("registry")
 
-DEFAULT_MODEL_NAME = "contract-ner"
 CHALLENGER = "challenger"
 CHAMPION = "champion"
 PREVIOUS = "previous"
