@@ -4,7 +4,7 @@
     python -m bench.cost throughput.word_pieces_per_second=6000 documents_per_month=100000
 
 Monthly cost of a volume of documents read on a machine at a measured throughput, and on a
-hosted endpoint billed per request (the settings, each with why: ``conf/cost/default.yaml``).
+hosted endpoint billed per request (the settings, each with why: ``conf/cost.yaml``).
 Prints a table, writes ``cost.json`` and ``cost.png`` to ``output_dir``; exit status 2 when
 a setting or the throughput file cannot be used (one line: which, and what to do).
 """
@@ -37,7 +37,7 @@ class CostError(ValueError):
     """A setting or the throughput file cannot be used (said with the key and the fix)."""
 
 
-# Types only; the values, each with why, are in conf/cost/default.yaml.
+# Types only; the values, each with why, are in conf/cost.yaml.
 @dataclass
 class ThroughputSettings:
     json: str | None = None
@@ -286,7 +286,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     return figures
 
 
-@hydra.main(version_base="1.3", config_path="../conf/cost", config_name="default")
+@hydra.main(version_base="1.3", config_path="../conf", config_name="cost")
 def main(cfg: DictConfig) -> None:
     try:
         run(cfg)

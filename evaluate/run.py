@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
-
-from omegaconf import DictConfig, OmegaConf
 
 from evaluate.report import write_report
 from nerkit import tracking
 from nerkit.data import load_eval_documents
 from nerkit.evaluation import format_report, summary_metrics
 from nerkit.modelref import ResolvedBundle, resolve_bundle
+from nerkit.settings import EvaluateSettings, typed
 
 log = logging.getLogger("evaluate")
 
@@ -30,18 +30,9 @@ CACHE_DIR = ".cache/models"
 def resolve_model(uri: str, tracking_uri: str, cache_dir: str | Path = CACHE_DIR) -> ResolvedBundle:
     """The verified local bundle behind a folder, ``runs:/...`` or ``models:/...`` URI."""
     try:
-        return resolve_bundle(uri, tracking_uri, cache_dir)
+        return resolve_bundle(uri, tracking_uri, cache_dir, Path(uri).name)
     except ValueError as err:
         raise FileNotFoundError(str(err)) from err
-
-
-def override_rules(cfg: DictConfig) -> list[Any] | None:
-    """The chain given on the command line (``postprocess=<name>``), or None."""
-    section = cfg.get("postprocess")
-    if section is None:
-        return None
-    rules = OmegaConf.to_container(section.rules, resolve=True)
-    return list(rules) if isinstance(rules, list) else []
 
 
 def write_predictions(outputs: list[dict[str, Any]], out_dir: str | Path) -> Path:
@@ -53,13 +44,15 @@ def write_predictions(outputs: list[dict[str, Any]], out_dir: str | Path) -> Pat
     return path
 
 
-def run(cfg: DictConfig) -> dict[str, float]:
-    """Score ``cfg.model`` on ``cfg.data`` (split ``cfg.split``); returns the summary figures."""
+def run(config: Any) -> dict[str, float]:
+    """Score ``model_uri`` on ``data`` (split ``split``); returns the summary figures.
+    ``config`` is the composed ``conf/evaluate.yaml`` (or an :class:`EvaluateSettings`)."""
     from nerkit.scoring import score_bundle
 
+    cfg = typed(config, EvaluateSettings)
     if cfg.tracking.enabled and cfg.log_to_mlflow:
         tracking.configure(cfg.tracking.uri, cfg.tracking.experiment)
-    found = resolve_model(str(cfg.model_uri), str(cfg.tracking.uri))
+    found = resolve_model(cfg.model_uri, cfg.tracking.uri)
     docs = load_eval_documents(cfg.data, cfg.split)
     report = score_bundle(
         found.path,
@@ -69,22 +62,23 @@ def run(cfg: DictConfig) -> dict[str, float]:
         batch_tokens=cfg.batch_tokens,
         truncate_tokens=cfg.truncate_tokens,
         compare_pipeline=cfg.compare_pipeline,
-        compile=bool(cfg.compile),
-        rules=override_rules(cfg),
+        compile=cfg.compile,
+        # The chain given on the command line (postprocess=<name>), else the bundle's own.
+        rules=None if cfg.postprocess is None else cfg.postprocess.rules,
     )
-    report["model"] = {"uri": str(cfg.model_uri), "version": found.version, "sha256": found.sha256}
-    report["data"] = OmegaConf.to_container(cfg.data, resolve=True)
+    report["model"] = {"uri": cfg.model_uri, "version": found.version, "sha256": found.sha256}
+    report["data"] = asdict(cfg.data)
     predictions = write_predictions(report.pop("outputs"), cfg.output_dir)
     paths = [*write_report(report, cfg.output_dir), predictions]
     figures = summary_metrics(report)
     print(format_report(report))
     print(f"\nreport: {paths[0]}\nserved entities: {predictions}")
     if cfg.tracking.enabled and cfg.log_to_mlflow:
-        name = f"evaluate-{Path(str(cfg.model_uri)).name}"
+        name = f"evaluate-{Path(cfg.model_uri).name}"
         with tracking.run(cfg.tracking.uri, cfg.tracking.experiment, name) as run_id:
             tracking.log_params(
                 {
-                    "model": str(cfg.model_uri),
+                    "model": cfg.model_uri,
                     "split": cfg.split,
                     "data": report["data"],
                     "postprocess_digest": report["postprocess"]["digest"],

@@ -9,6 +9,7 @@ says what was read from every input, and what was skipped or repaired.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,26 +35,34 @@ def resolve_path(path: str | None) -> str | None:
 
 
 def _get(settings: Any, key: str, default: Any = None) -> Any:
-    if isinstance(settings, Mapping):
-        return settings.get(key, default)
-    return getattr(settings, key, default)
+    """``settings[key]`` (a mapping) or ``settings.key``; ``default`` when absent or None."""
+    value = settings.get(key) if isinstance(settings, Mapping) else getattr(settings, key, None)
+    return default if value is None else value
+
+
+def _need(settings: Any, key: str) -> Any:
+    """A value the data group must give (conf/data/<name>.yaml holds it, with why)."""
+    value = _get(settings, key)
+    if value is None or value == "???":
+        raise ValueError(f"data.{key} is not set: give it in the data group or as data.{key}=...")
+    return value
 
 
 def load_data(settings: Any) -> dict[str, list[Document]]:
     """Documents by split (``train``, ``dev``, ``test``) for a ``DataSettings``-shaped config."""
-    source = _get(settings, "source", "builtin")
+    source = _need(settings, "source")
     if source == "builtin":
         from nerkit.corpus import generate_corpus
         from nerkit.splits import split_documents
 
         docs = generate_corpus(
-            n_docs=int(_get(settings, "n_docs", 60)), seed=int(_get(settings, "corpus_seed", 13))
+            n_docs=int(_need(settings, "n_docs")), seed=int(_need(settings, "corpus_seed"))
         )
         return split_documents(
             docs,
-            seed=int(_get(settings, "split_seed", 13)),
-            dev=float(_get(settings, "dev_ratio", 0.1)),
-            test=float(_get(settings, "test_ratio", 0.15)),
+            seed=int(_need(settings, "split_seed")),
+            dev=float(_need(settings, "dev_ratio")),
+            test=float(_need(settings, "test_ratio")),
         )
     if source in {"files", "hf"}:
         train = _get(settings, "train")
@@ -82,9 +91,9 @@ def _load_files(settings: Any, format: str) -> dict[str, list[Document]]:
     given = {name: resolve_path(_get(settings, name)) for name in ("dev", "test")}
     splits = split_documents(
         load_file(str(resolve_path(_get(settings, "train"))), settings, format),
-        seed=int(_get(settings, "split_seed", 13)),
-        dev=0.0 if given["dev"] else float(_get(settings, "dev_ratio", 0.1)),
-        test=0.0 if given["test"] else float(_get(settings, "test_ratio", 0.15)),
+        seed=int(_need(settings, "split_seed")),
+        dev=0.0 if given["dev"] else float(_need(settings, "dev_ratio")),
+        test=0.0 if given["test"] else float(_need(settings, "test_ratio")),
     )
     for name, path in given.items():
         if path:
@@ -114,6 +123,8 @@ def reader_options(settings: Any) -> dict[str, Any]:
     options = _get(settings, "options")
     if options is None:
         return {}
+    if dataclasses.is_dataclass(options) and not isinstance(options, type):
+        options = dataclasses.asdict(options)  # nerkit.settings.ReaderOptions
     if not isinstance(options, Mapping):  # a Hydra DictConfig is a Mapping
         raise ValueError(
             f"data.options must be a mapping of reader options (overlaps: longest, ...), "

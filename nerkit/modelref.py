@@ -217,10 +217,11 @@ def resolve_bundle(
     uri: str,
     tracking_uri: str,
     cache_dir: str | Path,
-    default_name: str = "contract-ner",
+    default_name: str,
     cache_keep: int = 3,
 ) -> ResolvedBundle:
-    """The verified local bundle behind ``uri`` (see the module docstring).
+    """The verified local bundle behind ``uri`` (see the module docstring); a bundle
+    folder or run's bundle is named ``default_name`` (the configured registry name).
 
     Raises ValueError (not a model URI or bundle folder), ModelVersionNotFound,
     RegistryUnavailable (from :mod:`nerkit.tracking`) or BundleChecksumError.

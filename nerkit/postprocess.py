@@ -286,7 +286,8 @@ class Conflict:
     def __str__(self) -> str:
         return (
             f"{self.rule} would change {self.changed} of {self.total} gold {self.label} "
-            f"entities of the training documents (e.g. {self.example}): not applied to "
+            f"entities of the training and dev documents (e.g. {self.example}): not applied "
+            f"to "
             f"{self.label}"
         )
 

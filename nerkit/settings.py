@@ -1,35 +1,68 @@
-"""Structured-config schemas shared by the stages.
+"""Structured-config schemas shared by the stages: types and required markers, no values.
 
-Plain dataclasses (no Hydra import here): each stage's ``__main__`` registers them with
-Hydra's ConfigStore, so a misspelt key fails at start-up instead of being ignored.
-``"???"`` marks a value the user must give.
+Plain dataclasses (no Hydra import here): each stage's ``__main__`` registers its schema
+with Hydra's ConfigStore, so a misspelt key or a value of the wrong type fails at start-up
+instead of being ignored. Every value lives once, with the comment that says why, in the
+YAML under ``conf/``; a field here is either ``REQUIRED`` (``???``: the YAML or the
+command line gives it) or ``None`` where an option of its group may leave it out (the
+``files`` data group has no ``n_docs``; a stage that runs no post-processing has no
+``postprocess``). ``tests/test_settings.py`` fails when a value is written here as well.
+
+:func:`typed` turns the composed config into these dataclasses once, at a stage's entry
+point, so the code below it reads typed attributes instead of casting config nodes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from nerkit.choices import Aggregation, Precision, Stage, TrainingPrecision
 
 REQUIRED: Any = "???"
+T = TypeVar("T")
+
+
+def typed(cfg: Any, schema: type[T]) -> T:
+    """``cfg`` (a config composed over ``schema``) as a ``schema`` instance, interpolations
+    resolved; an instance is returned as it is. A value still ``???`` is an error naming
+    its key (omegaconf's MissingMandatoryValue), before any work starts."""
+    if isinstance(cfg, schema):
+        return cfg
+    from omegaconf import OmegaConf
+
+    obj = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(schema), cfg))
+    if not isinstance(obj, schema):
+        raise TypeError(f"expected a {schema.__name__} config, got {type(obj).__name__}")
+    return obj
+
+
+@dataclass
+class ComputeSettings:
+    """conf/compute: where and how models read (train, evaluate, registry, serve, batch)."""
+
+    device: str = REQUIRED
+    precision: Precision = REQUIRED
+    batch_tokens: int | None = REQUIRED  # None: by device (nerkit.predictor)
+    compile: bool = REQUIRED
 
 
 @dataclass
 class ModelSettings:
     name: str = REQUIRED
-    max_tokens: int = 512
+    max_tokens: int = REQUIRED
     # The task head (nerkit.heads): None keeps the architecture's own token-classification
     # head (AutoModelForTokenClassification); else a ``{_target_: ...}`` mapping.
     head: Any = None
-    # Token-shape features (case, digits, punctuation) from the original text (nerkit.shapes).
-    shape_features: bool = False
+    # Token-shape features (case, digits, punctuation) from the original text (nerkit.shapes);
+    # None: off (a model group that does not use them leaves the key out).
+    shape_features: bool | None = None
 
 
 @dataclass
 class WindowSettings:
-    max_length: int = 256
-    overlap: int = 32
+    max_length: int = REQUIRED
+    overlap: int = REQUIRED
 
 
 @dataclass
@@ -49,19 +82,22 @@ class ReaderOptions:
 
 @dataclass
 class DataSettings:
-    name: str = "builtin"
+    name: str = REQUIRED
     # builtin: the generated contract corpus; files: labelled files; hf: a datasets id/folder
-    source: str = "builtin"
-    n_docs: int = 60
-    corpus_seed: int = 13
+    source: str = REQUIRED
+    # source=builtin
+    n_docs: int | None = None
+    corpus_seed: int | None = None
+    # source=files and hf
     train: str | None = None
     dev: str | None = None
     test: str | None = None
-    format: str = "auto"
-    scheme: str = "auto"
-    split_seed: int = 13
-    dev_ratio: float = 0.1
-    test_ratio: float = 0.15
+    # source=files and hf; None: detected from the file (auto)
+    format: str | None = None
+    scheme: str | None = None
+    split_seed: int = REQUIRED
+    dev_ratio: float = REQUIRED
+    test_ratio: float = REQUIRED
     # Reader options passed to nerkit.formats.load_documents (overlaps, text_field, ...).
     options: ReaderOptions = field(default_factory=ReaderOptions)
     # stage=pretrain: unlabelled text (a folder of .txt files, or .jsonl with a "text" field).
@@ -72,85 +108,84 @@ class DataSettings:
 class AugmentSettings:
     """trainer.augment: mention replacement in the training split (nerkit.augment)."""
 
-    labels: list[str] = field(default_factory=lambda: ["ORG"])
-    probability: float = 0.5
+    labels: list[str] = REQUIRED
+    probability: float = REQUIRED
 
 
 @dataclass
 class TrainerSettings:
-    epochs: float = 40.0
-    learning_rate: float = 3e-4
-    head_learning_rate: float | None = None  # None: the head learns at learning_rate
-    batch_size: int = 8
-    eval_batch_tokens: int | None = None  # None: by device (nerkit.predictor)
-    weight_decay: float = 0.01
-    warmup_ratio: float = 0.025
-    max_grad_norm: float = 1.0
-    label_all_subtokens: bool = False
-    aggregation: Aggregation = Aggregation.first
-    early_stopping_patience: int = 5
-    resume: bool = False
-    max_steps: int = -1
-    save_total_limit: int = 2
-    precision: TrainingPrecision = TrainingPrecision.auto
-    dataloader_workers: int = 0
-    augment: AugmentSettings = field(default_factory=AugmentSettings)
+    epochs: float = REQUIRED
+    learning_rate: float = REQUIRED
+    head_learning_rate: float | None = REQUIRED  # None: the head learns at learning_rate
+    batch_size: int = REQUIRED
+    weight_decay: float = REQUIRED
+    warmup_ratio: float = REQUIRED
+    max_grad_norm: float = REQUIRED
+    label_all_subtokens: bool = REQUIRED
+    aggregation: Aggregation = REQUIRED
+    early_stopping_patience: int = REQUIRED
+    resume: bool = REQUIRED
+    max_steps: int = REQUIRED
+    save_total_limit: int = REQUIRED
+    precision: TrainingPrecision = REQUIRED
+    dataloader_workers: int = REQUIRED
+    augment: AugmentSettings = REQUIRED
 
 
 @dataclass
 class TrackingSettings:
-    uri: str = "sqlite:///mlflow.db"
-    experiment: str = "nerkit"
-    artifact_location: str | None = None
-    enabled: bool = True
+    uri: str = REQUIRED
+    experiment: str = REQUIRED
+    artifact_location: str | None = REQUIRED
+    enabled: bool = REQUIRED
 
 
 @dataclass
 class RegistrySettings:
-    model_name: str = "contract-ner"
-    min_delta: float = 0.0
-    max_type_drop: float = 0.02
-    bootstrap_resamples: int = 1000
-    bootstrap_seed: int = 13
+    model_name: str = REQUIRED
+    min_delta: float = REQUIRED
+    max_type_drop: float = REQUIRED
+    bootstrap_resamples: int = REQUIRED
+    bootstrap_seed: int = REQUIRED
 
 
 @dataclass
 class PostprocessSettings:
     """conf/postprocess: the rules of the output path (nerkit.output), in order."""
 
-    rules: list[Any] = field(default_factory=list)
+    rules: list[Any] = REQUIRED
     # train: take each rule off the labels whose gold entities it would change in the
     # training and dev documents (nerkit.postprocess.fit_to_labels).
-    fit_to_labels: bool = True
+    fit_to_labels: bool = REQUIRED
 
 
 @dataclass
 class PretrainSettings:
     """conf/pretrain: continued masked-language-model pretraining (``stage=pretrain``)."""
 
-    run_name: str = "contract-dapt"
-    output_dir: str = "outputs/pretrain/${pretrain.run_name}"
-    mlm_probability: float = 0.15
-    whole_word_mask: bool = True
-    heldout_ratio: float = 0.1  # of the unlabelled documents, for the eval loss
-    split_seed: int = 13
-    epochs: float = 20.0
-    max_steps: int = -1
-    learning_rate: float = 5e-5
-    batch_size: int = 16
-    weight_decay: float = 0.01
-    warmup_ratio: float = 0.06
-    max_grad_norm: float = 1.0
-    early_stopping_patience: int = 3
-    resume: bool = False
-    save_total_limit: int = 2
-    logging_steps: int = 10
-    precision: TrainingPrecision = TrainingPrecision.auto
-    dataloader_workers: int = 0
+    run_name: str = REQUIRED
+    output_dir: str = REQUIRED
+    mlm_probability: float = REQUIRED
+    whole_word_mask: bool = REQUIRED
+    heldout_ratio: float = REQUIRED  # of the unlabelled documents, for the eval loss
+    split_seed: int = REQUIRED
+    epochs: float = REQUIRED
+    max_steps: int = REQUIRED
+    learning_rate: float = REQUIRED
+    batch_size: int = REQUIRED
+    weight_decay: float = REQUIRED
+    warmup_ratio: float = REQUIRED
+    max_grad_norm: float = REQUIRED
+    early_stopping_patience: int = REQUIRED
+    resume: bool = REQUIRED
+    save_total_limit: int = REQUIRED
+    logging_steps: int = REQUIRED
+    precision: TrainingPrecision = REQUIRED
+    dataloader_workers: int = REQUIRED
 
 
 @dataclass
-class TrainSettings:
+class TrainSettings(ComputeSettings):
     model: ModelSettings = field(default_factory=ModelSettings)
     data: DataSettings = field(default_factory=DataSettings)
     window: WindowSettings = field(default_factory=WindowSettings)
@@ -161,28 +196,22 @@ class TrainSettings:
     postprocess: PostprocessSettings = field(default_factory=PostprocessSettings)
     # stage=pretrain: continued MLM pretraining of the encoder (train/pretrain.py).
     pretrain: PretrainSettings = field(default_factory=PretrainSettings)
-    stage: Stage = Stage.finetune
-    seed: int = 13
-    run_name: str = "contract-ner"
-    output_dir: str = "outputs/train/${run_name}"
-    register: bool = True
-    device: str = "auto"
+    stage: Stage = REQUIRED
+    seed: int = REQUIRED
+    run_name: str = REQUIRED
+    output_dir: str = REQUIRED
+    register: bool = REQUIRED
 
 
 @dataclass
-class EvaluateSettings:
+class EvaluateSettings(ComputeSettings):
     model_uri: str = REQUIRED
     data: DataSettings = field(default_factory=DataSettings)
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
-    split: str = "test"
-    output_dir: str = "outputs/evaluate"
-    device: str = "auto"
-    precision: Precision = Precision.auto
-    batch_tokens: int | None = None  # None: by device (nerkit.predictor)
-    compile: bool = False
+    split: str = REQUIRED
+    output_dir: str = REQUIRED
     # None: each model's own chain (its bundle's); postprocess=<name>: score that chain.
     postprocess: PostprocessSettings | None = None
-    truncate_tokens: int = 512
-    compare_pipeline: bool = True
-    edge_margin: int = 8
-    log_to_mlflow: bool = True
+    truncate_tokens: int = REQUIRED
+    compare_pipeline: bool = REQUIRED
+    log_to_mlflow: bool = REQUIRED

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
+from nerkit.choices import Precision
 from nerkit.registry import (
     RegistryError,
     format_versions,
@@ -13,77 +15,92 @@ from nerkit.registry import (
     register_bundle,
     rollback,
 )
+from nerkit.settings import typed
+from registry.settings import RegistryStageSettings
 
 log = logging.getLogger("registry")
 
 
-def _action(cfg: Any) -> str:
-    action = cfg.action
-    return str(getattr(action, "value", action))
-
-
-def _rules(cfg: Any) -> list[Any] | None:
-    """The configured post-processing rules (conf/postprocess), as plain data."""
-    from omegaconf import OmegaConf
-
-    section = cfg.get("postprocess")
-    if section is None:
-        return None
-    rules = OmegaConf.to_container(section.rules, resolve=True)
-    return list(rules) if isinstance(rules, list) else []
-
-
-def run(cfg: Any) -> dict[str, Any]:
-    """Do ``cfg.action``; returns what was done (printed as well).
+def run(config: Any) -> dict[str, Any]:
+    """Do the config's ``action``; returns what was done (printed as well). ``config`` is
+    the composed ``conf/registry.yaml`` (or a :class:`RegistryStageSettings`).
 
     Raises PromotionRefused when the gate says no (``__main__`` exits 2) and RegistryError
     for anything else that stops an action (exit 1).
     """
-    action = _action(cfg)
-    uri = str(cfg.tracking.uri)
-    name = str(cfg.registry.model_name)
-    attempts = int(cfg.connect_attempts)
-    if action == "register":
-        if not cfg.bundle:
-            raise RegistryError("action=register needs bundle=PATH (a model bundle folder)")
-        version = register_bundle(
-            str(cfg.bundle),
-            uri,
-            name,
-            run_id=cfg.run_id or None,
-            experiment=str(cfg.tracking.experiment),
-            artifact_location=cfg.tracking.artifact_location,
-            await_s=float(cfg.await_s),
-            connect_attempts=attempts,
-            postprocess=_rules(cfg),
+    cfg = typed(config, RegistryStageSettings)
+    action = cfg.action.value
+    if action not in ACTIONS:
+        raise RegistryError(f"unknown action {action!r}: use register, promote, rollback or list")
+    return {"action": action, **ACTIONS[action](cfg)}
+
+
+def register(cfg: RegistryStageSettings) -> dict[str, Any]:
+    if not cfg.bundle:
+        raise RegistryError("action=register needs bundle=PATH (a model bundle folder)")
+    name, uri = cfg.registry.model_name, cfg.tracking.uri
+    version = register_bundle(
+        cfg.bundle,
+        uri,
+        name,
+        run_id=cfg.run_id or None,
+        experiment=cfg.tracking.experiment,
+        artifact_location=cfg.tracking.artifact_location,
+        await_s=cfg.await_s,
+        connect_attempts=cfg.connect_attempts,
+        postprocess=cfg.postprocess.rules,
+    )
+    print(f"registered {name} v{version} (@challenger) at {uri}")
+    return {"version": version}
+
+
+def promote_challenger(cfg: RegistryStageSettings) -> dict[str, Any]:
+    if cfg.precision not in (Precision.auto, Precision.fp32) or cfg.compile:
+        log.warning(
+            "the gate reads both versions in fp32 without compile; precision=%s and "
+            "compile=%s are not used by registry",
+            cfg.precision,
+            cfg.compile,
         )
-        print(f"registered {name} v{version} (@challenger) at {uri}")
-        return {"action": action, "version": version}
-    if action == "promote":
-        decision = promote(
-            uri,
-            name,
-            min_delta=float(cfg.registry.min_delta),
-            max_type_drop=float(cfg.registry.max_type_drop),
-            version=cfg.version,
-            data=cfg.data,
-            split=str(cfg.split),
-            device=str(cfg.device),
-            batch_tokens=None if cfg.batch_tokens is None else int(cfg.batch_tokens),
-            connect_attempts=attempts,
-            resamples=int(cfg.registry.bootstrap_resamples),
-            seed=int(cfg.registry.bootstrap_seed),
-        )
-        if decision.comparison is not None:
-            print(decision.table)
-        print(f"{name} v{decision.champion} is @champion: {decision.reason}")
-        return {"action": action, "champion": decision.champion, "previous": decision.previous}
-    if action == "rollback":
-        decision = rollback(uri, name, connect_attempts=attempts)
-        print(decision.reason)
-        return {"action": action, "champion": decision.champion}
-    if action == "list":
-        rows = list_versions(uri, name, connect_attempts=attempts)
-        print(format_versions(name, rows))
-        return {"action": action, "versions": rows}
-    raise RegistryError(f"unknown action {action!r}: use register, promote, rollback or list")
+    name = cfg.registry.model_name
+    decision = promote(
+        cfg.tracking.uri,
+        name,
+        min_delta=cfg.registry.min_delta,
+        max_type_drop=cfg.registry.max_type_drop,
+        version=cfg.version,
+        data=cfg.data,
+        split=cfg.split,
+        device=cfg.device,
+        batch_tokens=cfg.batch_tokens,
+        connect_attempts=cfg.connect_attempts,
+        resamples=cfg.registry.bootstrap_resamples,
+        seed=cfg.registry.bootstrap_seed,
+    )
+    if decision.comparison is not None:
+        print(decision.table)
+    print(f"{name} v{decision.champion} is @champion: {decision.reason}")
+    return {"champion": decision.champion, "previous": decision.previous}
+
+
+def roll_back(cfg: RegistryStageSettings) -> dict[str, Any]:
+    decision = rollback(
+        cfg.tracking.uri, cfg.registry.model_name, connect_attempts=cfg.connect_attempts
+    )
+    print(decision.reason)
+    return {"champion": decision.champion}
+
+
+def list_all(cfg: RegistryStageSettings) -> dict[str, Any]:
+    name = cfg.registry.model_name
+    rows = list_versions(cfg.tracking.uri, name, connect_attempts=cfg.connect_attempts)
+    print(format_versions(name, rows))
+    return {"versions": rows}
+
+
+ACTIONS: dict[str, Callable[[RegistryStageSettings], dict[str, Any]]] = {
+    "register": register,
+    "promote": promote_challenger,
+    "rollback": roll_back,
+    "list": list_all,
+}

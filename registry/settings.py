@@ -1,4 +1,8 @@
-"""The structured-config schema of ``python -m registry`` (registered by ``__main__``)."""
+"""The structured-config schema of ``python -m registry`` (registered by ``__main__``).
+
+Types and ``???`` only: the values, each with why, are in ``conf/registry.yaml`` and the
+groups it composes (``compute``, ``tracking``, ``registry``, ``postprocess``, ``data``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from nerkit.settings import (
+    REQUIRED,
+    ComputeSettings,
     DataSettings,
     PostprocessSettings,
     RegistrySettings,
@@ -21,21 +27,20 @@ class Action(Enum):
 
 
 @dataclass
-class RegistryStageSettings:
-    action: Action = Action.list
+class RegistryStageSettings(ComputeSettings):
+    action: Action = REQUIRED
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
     registry: RegistrySettings = field(default_factory=RegistrySettings)
     # register: recorded in a bundle that records no post-processing chain of its own
     postprocess: PostprocessSettings = field(default_factory=PostprocessSettings)
     # register: the bundle folder, and optionally an existing run to log the model into
-    bundle: str | None = None
-    run_id: str | None = None
+    bundle: str | None = REQUIRED
+    run_id: str | None = REQUIRED
     # promote: a version number instead of @challenger; the test data for re-scoring
-    version: int | None = None
+    # (None: no data group given)
+    version: int | None = REQUIRED
     data: DataSettings | None = None
-    split: str = "test"
-    device: str = "auto"
-    batch_tokens: int | None = None  # None: by device (nerkit.predictor)
+    split: str = REQUIRED
     # reliability: probes of the store, and how long to wait for a version to be READY
-    connect_attempts: int = 3
-    await_s: float = 300.0
+    connect_attempts: int = REQUIRED
+    await_s: float = REQUIRED

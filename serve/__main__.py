@@ -15,13 +15,13 @@ import threading
 from typing import Any
 
 import hydra
-from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig
 
 from nerkit.exitcodes import ExitCode
-from serve.settings import ServeStageSettings, Settings
+from nerkit.settings import typed
+from serve.settings import ServeStageSettings, Settings, store_schema
 
-ConfigStore.instance().store(name="serve_schema", node=ServeStageSettings)
+store_schema()
 
 log = logging.getLogger("serve")
 EXIT_STARTUP_FAILED = ExitCode.NOT_STARTED
@@ -70,16 +70,12 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     """Serve until stopped; what happened, as a dict."""
     from serve.app import create_app
 
-    settings = Settings.from_config(cfg)
-    level = str(cfg.serve.log_level).upper()
-    logging.getLogger("serve").setLevel(level)
+    stage = typed(cfg, ServeStageSettings)
+    settings = Settings.from_config(stage)
+    logging.getLogger("serve").setLevel(stage.serve.log_level.upper())
     app = create_app(settings)
     server = make_server(
-        app,
-        str(cfg.serve.host),
-        int(cfg.serve.port),
-        settings.drain_s,
-        float(cfg.serve.graceful_timeout_s),
+        app, stage.serve.host, stage.serve.port, settings.drain_s, stage.serve.graceful_timeout_s
     )
     server.run()
     return {"started": bool(server.started)}

@@ -1,38 +1,53 @@
 """Settings of ``python -m serve``.
 
-Two layers:
+One home per value: ``conf/serve.yaml`` (and the groups it composes: ``compute`` under
+``serve``, ``tracking``, ``registry``, ``kb``, ``postprocess``) holds every value with its
+comment. Two layers read it:
 
-* :class:`ServeStageSettings` — the structured-config schema Hydra checks
-  ``conf/serve.yaml`` against (registered by ``__main__``), so a misspelt key fails at
-  start-up;
+* :class:`ServeStageSettings` — the structured-config schema Hydra checks the composed
+  config against (registered by ``__main__``): types and ``???`` only, so a misspelt key
+  or a value of the wrong type fails at start-up;
 * :class:`Settings` — the runtime settings the app factory takes: a frozen Pydantic model
-  built from the Hydra config plus the API keys from the environment
-  (:meth:`Settings.from_config`). Tests build it directly.
+  with the bounds, built from the composed config plus the API keys
+  (:meth:`Settings.from_config`). A field not given takes its value from the YAML
+  (:func:`configured`), so ``Settings(device="cpu")`` is the shipped service on the CPU.
 
-API keys are never read from a config file (it would end up in Hydra's output folder):
+API keys come from the environment only, through pydantic-settings (:class:`ServeKeys`,
+prefix ``NERKIT_``), never from a config file (it would end up in Hydra's output folder):
 ``NERKIT_API_KEY`` protects the prediction routes, ``NERKIT_ADMIN_KEY`` the admin routes.
 """
 
 from __future__ import annotations
 
-import os
+import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
 
 from nerkit.choices import Merge, Precision
-from nerkit.settings import RegistrySettings, TrackingSettings
+from nerkit.registry.store import CHAMPION
+from nerkit.settings import (
+    REQUIRED,
+    ComputeSettings,
+    PostprocessSettings,
+    RegistrySettings,
+    TrackingSettings,
+    typed,
+)
 from nerkit.tracking import redact_uri
 
-API_KEY_ENV = "NERKIT_API_KEY"
-ADMIN_KEY_ENV = "NERKIT_ADMIN_KEY"
+CONF = Path(__file__).resolve().parents[1] / "conf"
+# The one prefix of the environment variables the service reads (pydantic-settings).
+ENV_PREFIX = "NERKIT_"
+API_KEY_ENV = f"{ENV_PREFIX}API_KEY"
+ADMIN_KEY_ENV = f"{ENV_PREFIX}ADMIN_KEY"
 # An alias as MLflow allows it (letters, digits, '-' and '_'); never a URI or a path.
 ALIAS_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
-DEFAULT_ALIAS = "champion"
 
 
 # --- the Hydra schema -------------------------------------------------------------------
@@ -40,48 +55,42 @@ DEFAULT_ALIAS = "champion"
 
 @dataclass
 class ModelSlotSettings:
-    """One model the service runs: a registered model and alias, or a bundle folder."""
+    """One model the service runs: a registered model and alias, or a bundle folder.
 
-    name: str = "contract-ner"
-    alias: str = DEFAULT_ALIAS
+    A list element, which no YAML can give defaults to: what a slot leaves out (None)
+    takes :class:`SlotSpec`'s value."""
+
+    name: str = REQUIRED
+    alias: str | None = None
     # A bundle folder served as is (no registry); ``serve.bundle`` sets it for the first slot.
     bundle: str | None = None
     # Lower wins when two models' entities overlap and serve.merge=priority.
-    priority: int = 0
+    priority: int | None = None
 
 
 @dataclass
-class ServeSettings:
-    host: str = "127.0.0.1"
-    port: int = 8000
-    bundle: str | None = None
-    models: list[ModelSlotSettings] = field(default_factory=lambda: [ModelSlotSettings()])
-    merge: Merge = Merge.priority
-    cache_dir: str = "outputs/serve/cache"
-    cache_keep: int = 3
-    device: str = "auto"
-    precision: Precision = Precision.auto
-    cpu_threads: int | None = None
-    compile: bool = False
-    batch_tokens: int | None = None
-    max_wait_ms: float = 5.0
-    max_queue_windows: int = 65536
-    max_queue_s: float = 2.0
-    request_timeout_s: float = 60.0
-    max_body_bytes: int = 8 * 1024 * 1024
-    max_chars: int = 1_000_000
-    max_batch_docs: int = 64
-    enrich_default: bool = False
-    warmup: bool = True
-    retry_s: float = 30.0
-    drain_s: float = 0.0
-    graceful_timeout_s: float = 30.0
-    log_level: str = "info"
-
-
-@dataclass
-class PostprocessSettings:
-    rules: list[Any] = field(default_factory=list)
+class ServeSettings(ComputeSettings):
+    host: str = REQUIRED
+    port: int = REQUIRED
+    bundle: str | None = REQUIRED
+    models: list[ModelSlotSettings] = REQUIRED
+    merge: Merge = REQUIRED
+    cache_dir: str = REQUIRED
+    cache_keep: int = REQUIRED
+    cpu_threads: int | None = REQUIRED
+    max_wait_ms: float = REQUIRED
+    max_queue_windows: int = REQUIRED
+    max_queue_s: float = REQUIRED
+    request_timeout_s: float = REQUIRED
+    max_body_bytes: int = REQUIRED
+    max_chars: int = REQUIRED
+    max_batch_docs: int = REQUIRED
+    enrich_default: bool = REQUIRED
+    warmup: bool = REQUIRED
+    retry_s: float = REQUIRED
+    drain_s: float = REQUIRED
+    graceful_timeout_s: float = REQUIRED
+    log_level: str = REQUIRED
 
 
 @dataclass
@@ -91,6 +100,13 @@ class ServeStageSettings:
     registry: RegistrySettings = field(default_factory=RegistrySettings)
     kb: dict[str, Any] | None = None
     postprocess: PostprocessSettings = field(default_factory=PostprocessSettings)
+
+
+def store_schema() -> None:
+    """Register :class:`ServeStageSettings` with Hydra's ConfigStore (``serve_schema``)."""
+    from hydra.core.config_store import ConfigStore
+
+    ConfigStore.instance().store(name="serve_schema", node=ServeStageSettings)
 
 
 # --- the runtime settings ---------------------------------------------------------------
@@ -107,12 +123,13 @@ def check_alias(alias: str) -> str:
 
 
 class SlotSpec(BaseModel):
-    """One configured model slot (see :class:`ModelSlotSettings`)."""
+    """One configured model slot (see :class:`ModelSlotSettings`): what a slot leaves out
+    is the registry's champion alias, at priority 0."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str = Field(default="contract-ner", min_length=1, max_length=256)
-    alias: str = DEFAULT_ALIAS
+    name: str = Field(min_length=1, max_length=256)
+    alias: str = CHAMPION
     bundle: Path | None = None
     priority: int = 0
 
@@ -122,36 +139,72 @@ class SlotSpec(BaseModel):
         return check_alias(value)
 
 
+class ServeKeys(BaseSettings):
+    """The API keys, from the environment only: ``NERKIT_API_KEY``, ``NERKIT_ADMIN_KEY``
+    (an empty variable counts as not set)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_ignore_empty=True, extra="ignore", frozen=True
+    )
+
+    api_key: SecretStr | None = None
+    admin_key: SecretStr | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ServeKeys:
+        """From the process environment, or from ``env`` alone when it is given."""
+        if env is None:
+            return cls()
+        source = EnvSettingsSource(cls)
+        source.env_vars = {k.lower(): v for k, v in env.items() if v != ""}
+        return cls.model_validate(source())
+
+
 class Settings(BaseModel):
-    """Everything the app factory needs; frozen, so tests replace it rather than mutate it."""
+    """Everything the app factory needs; frozen, so tests replace it rather than mutate it.
+
+    The bounds are here, the values in the YAML: a field not given takes the value
+    ``conf/serve.yaml`` composes to (:func:`configured`); ``kb`` (None: no enrichment),
+    ``postprocess_rules`` (none) and the keys (not set) are only what is given."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    models: tuple[SlotSpec, ...] = (SlotSpec(),)
-    merge: Merge = Merge.priority
-    tracking_uri: str = "sqlite:///mlflow.db"
-    cache_dir: Path = Path("outputs/serve/cache")
-    cache_keep: int = Field(default=3, ge=1)
-    device: str = "auto"
-    precision: Precision = Precision.auto
-    cpu_threads: int | None = Field(default=None, ge=1)  # None: every CPU this process may use
-    compile: bool = False  # torch.compile (fp32/bf16/fp16): slower start, faster reading
-    batch_tokens: int | None = Field(default=None, ge=1)  # None: by device
-    max_wait_ms: float = Field(default=5.0, ge=0)
-    max_queue_windows: int = Field(default=65536, ge=1)
-    max_queue_s: float = Field(default=2.0, gt=0)
-    request_timeout_s: float = Field(default=60.0, gt=0)
-    max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1)
-    max_chars: int = Field(default=1_000_000, ge=1)
-    max_batch_docs: int = Field(default=64, ge=1)
-    enrich_default: bool = False
-    warmup: bool = True
-    retry_s: float = Field(default=30.0, ge=0)  # 0: no background retry while nothing is loaded
-    drain_s: float = Field(default=0.0, ge=0)
+    models: tuple[SlotSpec, ...]
+    merge: Merge
+    tracking_uri: str
+    cache_dir: Path
+    cache_keep: int = Field(ge=1)
+    device: str
+    precision: Precision
+    cpu_threads: int | None = Field(ge=1)  # None: every CPU this process may use
+    compile: bool  # torch.compile (fp32/bf16/fp16): slower start, faster reading
+    batch_tokens: int | None = Field(ge=1)  # None: by device
+    max_wait_ms: float = Field(ge=0)
+    max_queue_windows: int = Field(ge=1)
+    max_queue_s: float = Field(gt=0)
+    request_timeout_s: float = Field(gt=0)
+    max_body_bytes: int = Field(ge=1)
+    max_chars: int = Field(ge=1)
+    max_batch_docs: int = Field(ge=1)
+    enrich_default: bool
+    warmup: bool
+    retry_s: float = Field(ge=0)  # 0: no background retry while nothing is loaded
+    drain_s: float = Field(ge=0)
     kb: dict[str, Any] | None = None  # None: enrichment unavailable
     postprocess_rules: tuple[Any, ...] = ()
     api_key: SecretStr | None = None
     admin_key: SecretStr | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _configured(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        missing = [n for n, f in cls.model_fields.items() if f.is_required() and n not in data]
+        if not missing:
+            return data
+        values = configured()
+        return {**{name: values[name] for name in missing}, **data}
 
     @field_validator("api_key", "admin_key", mode="before")
     @classmethod
@@ -177,55 +230,17 @@ class Settings(BaseModel):
 
     @classmethod
     def from_config(cls, cfg: Any, env: Mapping[str, str] | None = None) -> Settings:
-        """From the composed Hydra config (``conf/serve.yaml``) and the environment."""
-        from omegaconf import DictConfig, OmegaConf
-
-        plain = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else cfg
-        if not isinstance(plain, Mapping):
-            raise TypeError(f"expected a mapping config, got {type(plain).__name__}")
-        serve = dict(plain.get("serve") or {})
-        env = os.environ if env is None else env
-        slots = [dict(s) for s in serve.get("models") or []]
-        if serve.get("bundle"):
-            if not slots:
-                slots = [{}]
-            slots[0]["bundle"] = serve["bundle"]
-        tracking = plain.get("tracking") or {}
-        postprocess = plain.get("postprocess") or {}
-        values: dict[str, Any] = {
-            "models": tuple(
-                SlotSpec(**{k: v for k, v in s.items() if v is not None}) for s in slots
-            ),
-            "tracking_uri": tracking.get("uri", "sqlite:///mlflow.db"),
-            "kb": plain.get("kb"),
-            "postprocess_rules": tuple(postprocess.get("rules") or ()),
-            "api_key": env.get(API_KEY_ENV),
-            "admin_key": env.get(ADMIN_KEY_ENV),
-        }
-        for key in (
-            "merge",
-            "cache_dir",
-            "cache_keep",
-            "device",
-            "precision",
-            "cpu_threads",
-            "compile",
-            "batch_tokens",
-            "max_wait_ms",
-            "max_queue_windows",
-            "max_queue_s",
-            "request_timeout_s",
-            "max_body_bytes",
-            "max_chars",
-            "max_batch_docs",
-            "enrich_default",
-            "warmup",
-            "retry_s",
-            "drain_s",
-        ):
-            if serve.get(key) is not None:
-                values[key] = serve[key]
-        return cls(**values)
+        """From the composed Hydra config (``conf/serve.yaml``) and the environment's keys
+        (``env`` instead of the process environment when given)."""
+        stage = typed(cfg, ServeStageSettings)
+        keys = ServeKeys.from_env(env)
+        return cls(
+            **runtime_values(stage),
+            kb=stage.kb,
+            postprocess_rules=tuple(stage.postprocess.rules),
+            api_key=keys.api_key,
+            admin_key=keys.admin_key,
+        )
 
     def describe(self) -> dict[str, Any]:
         """The settings as logged at start-up: keys shown only as set or not."""
@@ -238,3 +253,44 @@ class Settings(BaseModel):
         out["enrichment"] = "configured" if self.kb is not None else "off"
         out["postprocess_rules"] = len(self.postprocess_rules)
         return out
+
+
+def runtime_values(stage: ServeStageSettings) -> dict[str, Any]:
+    """The :class:`Settings` fields the ``serve`` section and the tracking group give: every
+    field of the same name, the model slots (``serve.bundle`` in the first) and the URI."""
+    serve = stage.serve
+    slots = [
+        {f.name: getattr(s, f.name) for f in fields(s) if getattr(s, f.name) is not None}
+        for s in serve.models
+    ]
+    if serve.bundle:
+        slots = slots or [{"name": stage.registry.model_name}]
+        slots[0]["bundle"] = serve.bundle
+    same = {
+        f.name: getattr(serve, f.name) for f in fields(serve) if f.name in Settings.model_fields
+    }
+    same["models"] = tuple(SlotSpec(**s) for s in slots)
+    return {**same, "tracking_uri": stage.tracking.uri}
+
+
+@functools.cache
+def _composed_values() -> tuple[tuple[str, Any], ...]:
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.initialize import get_gh_backup, restore_gh_from_backup
+
+    store_schema()
+    running = get_gh_backup()  # a Hydra app or a test's initialize block: put back after
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
+            cfg = compose("serve")
+    finally:
+        restore_gh_from_backup(running)
+    return tuple(runtime_values(typed(cfg, ServeStageSettings)).items())
+
+
+def configured() -> dict[str, Any]:
+    """What ``conf/serve.yaml`` composes to with no override, as :class:`Settings` fields
+    (read once per process)."""
+    return dict(_composed_values())

@@ -5,16 +5,17 @@ from __future__ import annotations
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from nerkit import tracking
 from nerkit.data import load_data
 from nerkit.documents import Document, data_fingerprint, label_set
 from nerkit.evaluation import format_report, summary_metrics
+from nerkit.settings import TrainSettings, typed
 from train.trainer import mlflow_callback, trainer_class, training_arguments
 
 log = logging.getLogger("train")
@@ -36,15 +37,6 @@ def is_main_process() -> bool:
     """Whether this is rank 0 of a distributed launch (``accelerate launch``, ``torchrun``)
     or a plain run: only it writes the bundle, scores the test split and talks to MLflow."""
     return int(os.environ.get("RANK", "0")) == 0
-
-
-def optional_int(value: Any) -> int | None:
-    """An integer setting where null means "decide by device"."""
-    return None if value is None else int(value)
-
-
-def optional_float(value: Any) -> float | None:
-    return None if value is None else float(value)
 
 
 def tags_for(labels: list[str]) -> list[str]:
@@ -74,12 +66,12 @@ def unseen_labels(splits: dict[str, list[Document]]) -> dict[str, list[str]]:
     }
 
 
-def prepare(cfg: DictConfig) -> Prepared:
+def prepare(cfg: TrainSettings) -> Prepared:
     """Load and check data, model and window before any training: fail early, say where."""
     from nerkit.models import load_tokenizer, model_max_tokens
     from nerkit.windows import WindowConfig
 
-    window = WindowConfig(int(cfg.window.max_length), int(cfg.window.overlap))
+    window = WindowConfig(cfg.window.max_length, cfg.window.overlap)
     splits = load_data(cfg.data)
     for name in ("train", "dev", "test"):
         if not splits.get(name):
@@ -101,18 +93,18 @@ def prepare(cfg: DictConfig) -> Prepared:
             f"model {cfg.model.name!r} could not be loaded ({err}); hub models need network "
             "the first time, or give a local folder"
         ) from err
-    limit = min(model_max_tokens(model), int(cfg.model.max_tokens))
+    limit = min(model_max_tokens(model), cfg.model.max_tokens)
     window.validate(limit)
     return Prepared(splits, tags, tokenizer, model, window, missing)
 
 
-def build_model(cfg: DictConfig, tags: list[str]) -> Any:
+def build_model(cfg: TrainSettings, tags: list[str]) -> Any:
     """The model to fine-tune: the architecture's own head, or one from nerkit.heads."""
     from nerkit.heads import build_tagger, head_spec_of
     from nerkit.models import load_token_classifier
 
-    head = head_spec_of(cfg.model.get("head"))
-    shapes = bool(cfg.model.get("shape_features", False))
+    head = head_spec_of(cfg.model.head)
+    shapes = cfg.model.shape_features is True
     if head is None:
         if shapes:
             raise ValueError(
@@ -130,7 +122,7 @@ def build_model(cfg: DictConfig, tags: list[str]) -> Any:
 
 
 def fine_tune(
-    cfg: DictConfig, prep: Prepared, output_dir: Path, callbacks: list[Any] | None = None
+    cfg: TrainSettings, prep: Prepared, output_dir: Path, callbacks: list[Any] | None = None
 ) -> Any:
     """Train with the Hugging Face Trainer; returns the best model (by dev entity F1)."""
     from datasets import Dataset
@@ -143,7 +135,7 @@ def fine_tune(
         prep.tokenizer,
         prep.tags,
         prep.window,
-        bool(cfg.trainer.label_all_subtokens),
+        cfg.trainer.label_all_subtokens,
         shapes=bool(getattr(prep.model, "uses_shapes", False)),
     )
     engine = {
@@ -151,7 +143,7 @@ def fine_tune(
         "tags": prep.tags,
         "window": prep.window,
         "aggregation": cfg.trainer.aggregation,
-        "batch_tokens": optional_int(cfg.trainer.eval_batch_tokens),
+        "batch_tokens": cfg.batch_tokens,
     }
     trainer = trainer_class()(
         model=prep.model,
@@ -162,30 +154,30 @@ def fine_tune(
         data_collator=collator(prep.tokenizer),
         processing_class=prep.tokenizer,
         callbacks=[
-            EarlyStoppingCallback(int(cfg.trainer.early_stopping_patience)),
+            EarlyStoppingCallback(cfg.trainer.early_stopping_patience),
             mlflow_callback(),
             *(callbacks or []),
         ],
         dev_docs=prep.splits["dev"],
         engine=engine,
-        head_learning_rate=optional_float(cfg.trainer.head_learning_rate),
+        head_learning_rate=cfg.trainer.head_learning_rate,
     )
-    resume = bool(cfg.trainer.resume) and _has_checkpoint(output_dir / "checkpoints")
+    resume = cfg.trainer.resume and _has_checkpoint(output_dir / "checkpoints")
     if cfg.trainer.resume and not resume:
         log.warning("trainer.resume=true but no checkpoint in %s: starting afresh", output_dir)
     trainer.train(resume_from_checkpoint=True if resume else None)
     return trainer.model
 
 
-def training_documents(cfg: DictConfig, docs: list[Document]) -> list[Document]:
+def training_documents(cfg: TrainSettings, docs: list[Document]) -> list[Document]:
     """The training split, with a share of its names replaced (trainer.augment)."""
     from nerkit.augment import MentionReplacement, augment_documents, replaced_count
 
-    section = cfg.trainer.get("augment")
-    if section is None or not float(section.probability) or not section.labels:
+    augment = cfg.trainer.augment
+    if not augment.probability or not augment.labels:
         return docs
     settings = MentionReplacement(
-        labels=tuple(section.labels), probability=float(section.probability), seed=int(cfg.seed)
+        labels=tuple(augment.labels), probability=augment.probability, seed=cfg.seed
     )
     augmented = augment_documents(docs, settings)
     log.info(
@@ -202,44 +194,37 @@ def _has_checkpoint(folder: Path) -> bool:
     return folder.is_dir() and any(p.name.startswith("checkpoint-") for p in folder.iterdir())
 
 
-def save_trained_bundle(cfg: DictConfig, prep: Prepared, model: Any, path: Path) -> Path:
+def save_trained_bundle(cfg: TrainSettings, prep: Prepared, model: Any, path: Path) -> Path:
     from nerkit.bundle import BundleMeta, save_bundle
     from nerkit.heads import head_spec_of
 
     meta = BundleMeta(
-        head=head_spec_of(cfg.model.get("head")),
+        head=head_spec_of(cfg.model.head),
         shape_features=bool(getattr(model, "uses_shapes", False)),
         tags=prep.tags,
         labels=sorted({t.split("-", 1)[1] for t in prep.tags if "-" in t}),
         max_length=prep.window.max_length,
         overlap=prep.window.overlap,
-        aggregation=str(cfg.trainer.aggregation),
-        label_all_subtokens=bool(cfg.trainer.label_all_subtokens),
-        base_model=str(cfg.model.name),
+        aggregation=cfg.trainer.aggregation.value,
+        label_all_subtokens=cfg.trainer.label_all_subtokens,
+        base_model=cfg.model.name,
         train_fingerprint=data_fingerprint(prep.splits["train"]),
         test_fingerprint=data_fingerprint(prep.splits["test"]),
+        # The rules in force (conf/postprocess), fitted to how the data is labelled: the
+        # test split is scored through them, and every consumer of the bundle runs them.
         postprocess=fitted_rules(cfg, prep.splits["train"] + prep.splits["dev"]),
     )
     save_bundle(path, model, prep.tokenizer, meta)
     return path
 
 
-def configured_rules(cfg: DictConfig) -> list[Any]:
-    """The post-processing rules in force (conf/postprocess), recorded in the bundle: the
-    test split is scored through them, and every consumer of the bundle runs them."""
-    section = cfg.get("postprocess")
-    rules = OmegaConf.to_container(section.rules, resolve=True) if section is not None else []
-    return list(rules) if isinstance(rules, list) else []
-
-
-def fitted_rules(cfg: DictConfig, labelled: list[Document]) -> list[Any]:
+def fitted_rules(cfg: TrainSettings, labelled: list[Document]) -> list[Any]:
     """The configured rules, each taken off the labels whose gold entities it would change
     in the labelled documents (postprocess.fit_to_labels; nerkit.postprocess)."""
     from nerkit.postprocess import fit_to_labels
 
-    rules = configured_rules(cfg)
-    section = cfg.get("postprocess")
-    if section is None or not section.get("fit_to_labels", False):
+    rules = list(cfg.postprocess.rules)
+    if not cfg.postprocess.fit_to_labels:
         return rules
     fitted, conflicts = fit_to_labels(rules, labelled)
     for conflict in conflicts:
@@ -249,8 +234,8 @@ def fitted_rules(cfg: DictConfig, labelled: list[Document]) -> list[Any]:
     return fitted
 
 
-def _log_inputs(cfg: DictConfig, prep: Prepared) -> None:
-    tracking.log_params(OmegaConf.to_container(cfg, resolve=True))  # type: ignore[arg-type]
+def _log_inputs(cfg: TrainSettings, prep: Prepared) -> None:
+    tracking.log_params(asdict(cfg))
     for name, docs in prep.splits.items():
         tracking.log_dataset(docs, data_fingerprint(docs), f"{cfg.data.name}-{name}", name)
     tracking.set_tags(
@@ -261,17 +246,19 @@ def _log_inputs(cfg: DictConfig, prep: Prepared) -> None:
     )
 
 
-def run(cfg: DictConfig, callbacks: list[Any] | None = None) -> dict[str, float]:
+def run(config: Any, callbacks: list[Any] | None = None) -> dict[str, float]:
     """Train, score the test split as ``python -m evaluate`` does (through the chain the
-    bundle records, nerkit.output), record it; return figures."""
+    bundle records, nerkit.output), record it; return figures. ``config`` is the composed
+    ``conf/train.yaml`` (or a :class:`TrainSettings`)."""
     from transformers import set_seed
 
     from nerkit.report import write_report
     from nerkit.scoring import score_bundle
 
-    set_seed(int(cfg.seed))
+    cfg = typed(config, TrainSettings)
+    set_seed(cfg.seed)
     started = time.perf_counter()
-    output_dir = Path(str(cfg.output_dir))
+    output_dir = Path(cfg.output_dir)
     prep = prepare(cfg)
     main = is_main_process()
     if main:
@@ -289,7 +276,9 @@ def run(cfg: DictConfig, callbacks: list[Any] | None = None) -> dict[str, float]
             bundle_dir,
             prep.splits["test"],
             device=str(model.device),
-            batch_tokens=optional_int(cfg.trainer.eval_batch_tokens),
+            precision=cfg.precision,
+            batch_tokens=cfg.batch_tokens,
+            compile=cfg.compile,
             compare_pipeline=False,
         )
         report.pop("outputs")
@@ -315,7 +304,7 @@ def run(cfg: DictConfig, callbacks: list[Any] | None = None) -> dict[str, float]
     return figures
 
 
-def register_or_keep(cfg: DictConfig, bundle_dir: Path, run_id: str) -> int | None:
+def register_or_keep(cfg: TrainSettings, bundle_dir: Path, run_id: str) -> int | None:
     """Register the bundle as a new version (alias ``challenger``), or keep it as an artifact.
 
     A registry failure does not lose the trained model: the bundle stays on disk and in the
@@ -363,7 +352,7 @@ def _fp(prep: Prepared) -> str:
     return data_fingerprint(prep.splits["test"])
 
 
-def _maybe_mlflow(cfg: DictConfig, main: bool = True) -> Any:
+def _maybe_mlflow(cfg: TrainSettings, main: bool = True) -> Any:
     import contextlib
 
     if not cfg.tracking.enabled or not main:
@@ -371,7 +360,7 @@ def _maybe_mlflow(cfg: DictConfig, main: bool = True) -> Any:
     return tracking.run(
         cfg.tracking.uri,
         cfg.tracking.experiment,
-        str(cfg.run_name),
+        cfg.run_name,
         cfg.tracking.artifact_location,
     )
 

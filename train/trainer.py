@@ -7,8 +7,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig
-
 from nerkit import tracking
 from nerkit.documents import Document
 
@@ -132,7 +130,7 @@ def training_in_bf16(precision: str, use_cuda: bool) -> bool:
     return native
 
 
-def epoch_arguments(cfg: DictConfig, section: Any, output_dir: Path, **specific: Any) -> Any:
+def epoch_arguments(cfg: Any, section: Any, output_dir: Path, **specific: Any) -> Any:
     """The TrainingArguments fine-tuning and pretraining share, from a settings section
     (``cfg.trainer`` or ``cfg.pretrain``): epochs under a ceiling with early stopping, a
     checkpoint per epoch and the best kept, linear warm-up and decay, bf16 where native.
@@ -168,7 +166,7 @@ def epoch_arguments(cfg: DictConfig, section: Any, output_dir: Path, **specific:
     return TrainingArguments(**{**arguments, **specific})
 
 
-def training_arguments(cfg: DictConfig, output_dir: Path) -> Any:
+def training_arguments(cfg: Any, output_dir: Path) -> Any:
     """Fine-tuning's: the best checkpoint is the one with the highest dev entity F1."""
     return epoch_arguments(
         cfg, cfg.trainer, output_dir, metric_for_best_model="f1", greater_is_better=True

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from nerkit.registry.store import (
-    DEFAULT_MODEL_NAME,
     TAG_LAST_DECISION,
     TAG_SHA,
     TAG_STATE,
@@ -22,7 +21,7 @@ from nerkit.registry.store import (
 
 
 def list_versions(
-    tracking_uri: str, model_name: str = DEFAULT_MODEL_NAME, *, connect_attempts: int = 3
+    tracking_uri: str, model_name: str, *, connect_attempts: int = 3
 ) -> list[dict[str, Any]]:
     """Every version, newest first: aliases, status, state, figures, last decision."""
     client = connect(tracking_uri, connect_attempts)

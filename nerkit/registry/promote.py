@@ -36,7 +36,6 @@ from nerkit.registry.gate import (
 from nerkit.registry.store import (
     CHALLENGER,
     CHAMPION,
-    DEFAULT_MODEL_NAME,
     PREVIOUS,
     TAG_SHA,
     ChecksumMismatch,
@@ -235,7 +234,7 @@ def _gate_details(docs: Sequence[Any], chal: Scored, champ: Scored, comparison: 
 
 def promote(
     tracking_uri: str,
-    model_name: str = DEFAULT_MODEL_NAME,
+    model_name: str,
     *,
     min_delta: float = 0.0,
     max_type_drop: float = 0.02,
@@ -351,9 +350,7 @@ def _decide(client: Any, name: str, record: dict[str, Any], comparison: Any) -> 
     return Decision("promote", "promoted", chal_v, champ_v, why, comparison, record)
 
 
-def rollback(
-    tracking_uri: str, model_name: str = DEFAULT_MODEL_NAME, *, connect_attempts: int = 3
-) -> Decision:
+def rollback(tracking_uri: str, model_name: str, *, connect_attempts: int = 3) -> Decision:
     """Move ``champion`` back to ``previous`` and clear ``previous`` (see module docstring)."""
     client = connect(tracking_uri, connect_attempts)
     previous = version_by_alias(client, model_name, PREVIOUS)

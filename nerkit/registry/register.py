@@ -18,7 +18,6 @@ from typing import Any
 from nerkit.registry.gate import Figures, figures_from_evaluation, flat_tags, now_iso
 from nerkit.registry.store import (
     CHALLENGER,
-    DEFAULT_MODEL_NAME,
     MAX_TAG_CHARS,
     STATE_REGISTERING,
     STATE_VERIFIED,
@@ -214,7 +213,7 @@ class _Unsettled(Exception):
 def register_bundle(
     bundle_dir: str | Path,
     tracking_uri: str,
-    model_name: str = DEFAULT_MODEL_NAME,
+    model_name: str,
     run_id: str | None = None,
     *,
     experiment: str = "nerkit",

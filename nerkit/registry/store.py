@@ -46,7 +46,6 @@ from nerkit.registry.gate import Comparison, Figures, format_comparison
 __all__ = [
     "CHALLENGER",
     "CHAMPION",
-    "DEFAULT_MODEL_NAME",
     "PREVIOUS",
     "TAG_DECISION",
     "TAG_FIGURES",
@@ -75,7 +74,6 @@ __all__ = [
 
 log = logging.getLogger("registry")
 
-DEFAULT_MODEL_NAME = "contract-ner"
 CHALLENGER = "challenger"
 CHAMPION = "champion"
 PREVIOUS = "previous"

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf
-
+from nerkit.choices import Engine
+from nerkit.settings import typed
 from serve.batch.inputs import BadRecord, BatchError, InputSource, Record, open_input, select
 from serve.batch.results import outcome, output_path
-from serve.batch.settings import check_settings
+from serve.batch.settings import BatchSettings, check_settings
 from serve.batch.shards import ERRORS, SUMMARY, ErrorLog, ShardedOutput, output_format
 
 log = logging.getLogger("serve.batch")
@@ -63,7 +63,7 @@ class Tally:
 class Job:
     """What a run needs once every check has passed."""
 
-    cfg: DictConfig
+    cfg: BatchSettings
     input_path: Path
     source: InputSource
     output: ShardedOutput
@@ -95,21 +95,17 @@ def resolved_model(uri: str, tracking_uri: str, default_name: str, cache_dir: st
         raise BatchError(str(err)) from None
 
 
-def prepare(cfg: DictConfig) -> Job:
+def prepare(cfg: BatchSettings) -> Job:
     """Every check that can fail before a document is read (BatchError says which)."""
     check_settings(cfg)
-    input_path, folder = Path(str(cfg.input)), Path(str(cfg.output))
+    input_path, folder = Path(cfg.input), Path(cfg.output)
     if folder.resolve() == input_path.resolve():
         raise BatchError(f"output {folder} is the input: give another output folder")
-    fmt = output_format(folder, str(cfg.format))
-    output = ShardedOutput.open(
-        folder, fmt, bool(cfg.resume), int(cfg.shard_docs), float(cfg.shard_seconds)
-    )
+    fmt = output_format(folder, cfg.format)
+    output = ShardedOutput.open(folder, fmt, cfg.resume, cfg.shard_docs, cfg.shard_seconds)
     source = open_input(input_path)  # the Ray job cuts it again by its actors' batch size
-    uri = str(cfg.model_uri or f"models:/{cfg.registry.model_name}@champion")
-    model = resolved_model(
-        uri, str(cfg.tracking.uri), str(cfg.registry.model_name), str(cfg.cache_dir)
-    )
+    uri = cfg.model_uri or f"models:/{cfg.registry.model_name}@champion"
+    model = resolved_model(uri, cfg.tracking.uri, cfg.registry.model_name, cfg.cache_dir)
     others = output.models() - {(model.name, model.version)}
     if others:
         wrote = ", ".join(f"{n} {v}" for n, v in sorted(others))
@@ -118,31 +114,21 @@ def prepare(cfg: DictConfig) -> Job:
             "read now: give that model (e.g. models:/<name>/<version>) to continue it, or "
             "another output"
         )
-    return Job(cfg, input_path, source, output, model, uri, int(cfg.max_chars))
+    return Job(cfg, input_path, source, output, model, uri, cfg.max_chars)
 
 
-def configured_rules(cfg: DictConfig) -> list[Any]:
-    rules = OmegaConf.to_container(cfg.postprocess.rules, resolve=True)
-    return rules if isinstance(rules, list) else []
-
-
-def configured_kb(cfg: DictConfig) -> dict[str, Any] | None:
-    kb = OmegaConf.to_container(cfg.kb, resolve=True) if cfg.kb is not None else None
-    return {str(k): v for k, v in kb.items()} if isinstance(kb, dict) else None
-
-
-def load_predictor(path: Path, cfg: DictConfig) -> Any:
+def load_predictor(path: Path, cfg: BatchSettings) -> Any:
     from nerkit.predictor import Predictor
 
     try:
         return Predictor.from_bundle(
             path,
-            device=str(cfg.device),
-            precision=str(cfg.precision),
-            batch_tokens=None if cfg.batch_tokens is None else int(cfg.batch_tokens),
-            compile=bool(cfg.compile),
-            workers=None if cfg.workers is None else int(cfg.workers),
-            max_docs_in_flight=int(cfg.max_docs_in_flight),
+            device=cfg.device,
+            precision=cfg.precision,
+            batch_tokens=cfg.batch_tokens,
+            compile=cfg.compile,
+            workers=cfg.workers,
+            max_docs_in_flight=cfg.max_docs_in_flight,
         )
     except ValueError as err:
         raise BatchError(f"model {path}: {err}") from None
@@ -169,9 +155,7 @@ def local_events(job: Job) -> tuple[str, Iterator[Event]]:
     cfg = job.cfg
     name, version = job.model.name, job.model.version
     predictor = load_predictor(job.model.path, cfg)
-    served = output_path(
-        predictor, configured_rules(cfg), configured_kb(cfg), bool(cfg.enrich), f"{name} {version}"
-    )
+    served = output_path(predictor, cfg.postprocess.rules, cfg.kb, cfg.enrich, f"{name} {version}")
 
     def events() -> Iterator[Event]:
         side: deque[Event] = deque()
@@ -188,11 +172,13 @@ def local_events(job: Job) -> tuple[str, Iterator[Event]]:
     return f"{predictor.device} {predictor.precision}", events()
 
 
-def run(cfg: DictConfig) -> dict[str, Any]:
-    """Read every document of ``cfg.input`` into the ``cfg.output`` folder; the figures."""
+def run(config: Any) -> dict[str, Any]:
+    """Read every document of ``input`` into the ``output`` folder; the figures. ``config``
+    is the composed ``conf/batch.yaml`` (or a :class:`BatchSettings`)."""
     started = time.perf_counter()
+    cfg = typed(config, BatchSettings)
     job = prepare(cfg)
-    if str(cfg.engine) == "ray":
+    if cfg.engine == Engine.ray:
         from serve.batch.ray_engine import ray_events
 
         device, events = ray_events(job)
@@ -297,7 +283,7 @@ def finish(
         "model": job.model.name,
         "version": job.model.version,
         "device": device,
-        "engine": str(job.cfg.engine),
+        "engine": job.cfg.engine.value,
         "output": str(job.output.folder),
         "errors": str(errors.path) if errors.count else None,
     }

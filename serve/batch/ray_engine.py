@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from serve.batch.inputs import BadRecord, BatchError, Record, open_input, read_piece
-from serve.batch.job import Event, Job, Skipped, Written, configured_kb, configured_rules
+from serve.batch.job import Event, Job, Skipped, Written
+from serve.batch.settings import BatchSettings
 
 log = logging.getLogger("serve.batch")
 
@@ -151,7 +152,7 @@ def answer_row(row: dict[str, Any], answer: dict[str, Any] | BadRecord | None) -
 # --- the driver ------------------------------------------------------------------------
 
 
-def start_ray(cfg: Any) -> bool:
+def start_ray(cfg: BatchSettings) -> bool:
     """Connect to ``ray.address`` or start a local instance; True when this job started
     it (and so shuts it down). Workers import ``serve`` from this checkout."""
     import ray
@@ -161,7 +162,7 @@ def start_ray(cfg: Any) -> bool:
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
     runtime_env: dict[str, Any] = {"env_vars": {"PYTHONPATH": path}}
     if cfg.ray.working_dir:  # a cluster whose nodes do not have this checkout
-        runtime_env = {"working_dir": str(cfg.ray.working_dir), "excludes": [".venv", ".git"]}
+        runtime_env = {"working_dir": cfg.ray.working_dir, "excludes": [".venv", ".git"]}
     try:
         ray.init(
             address=cfg.ray.address or None,
@@ -187,7 +188,7 @@ class Pool:
     batch_size: int
 
 
-def pool_shape(cfg: Any) -> Pool:
+def pool_shape(cfg: BatchSettings) -> Pool:
     """Actors, CPUs and GPUs per actor and documents per call: one actor per GPU when the
     cluster has GPUs, else one per ``cpus_per_actor`` CPUs. Small batches on CPU actors
     keep the last ones from waiting on one actor's long batch."""
@@ -197,10 +198,10 @@ def pool_shape(cfg: Any) -> Pool:
     gpus = float(resources.get("GPU", 0))
     gpus_per_actor = cfg.ray.gpus_per_actor
     if gpus_per_actor is None:
-        gpus_per_actor = 1.0 if gpus >= 1 and str(cfg.device) != "cpu" else 0.0
-    cpus_per_actor = float(cfg.ray.cpus_per_actor)
+        gpus_per_actor = 1.0 if gpus >= 1 and cfg.device != "cpu" else 0.0
+    cpus_per_actor = cfg.ray.cpus_per_actor
     if cfg.ray.actors is not None:
-        actors = int(cfg.ray.actors)
+        actors = cfg.ray.actors
     elif gpus_per_actor > 0:
         actors = max(1, int(gpus // gpus_per_actor))
     else:
@@ -220,18 +221,18 @@ def actor_spec(job: Job, pool: Pool) -> dict[str, Any]:
     return {
         "uri": pinned,
         "version": model.version,
-        "tracking_uri": str(cfg.tracking.uri),
-        "cache_dir": str(Path(str(cfg.cache_dir)).resolve()),
-        "model_name": str(cfg.registry.model_name),
-        "device": str(cfg.device),
-        "precision": str(cfg.precision),
-        "batch_tokens": None if cfg.batch_tokens is None else int(cfg.batch_tokens),
-        "compile": bool(cfg.compile),
+        "tracking_uri": cfg.tracking.uri,
+        "cache_dir": str(Path(cfg.cache_dir).resolve()),
+        "model_name": cfg.registry.model_name,
+        "device": cfg.device,
+        "precision": cfg.precision.value,
+        "batch_tokens": cfg.batch_tokens,
+        "compile": cfg.compile,
         "batch_size": pool.batch_size,
-        "cpus_per_actor": float(cfg.ray.cpus_per_actor),
-        "rules": configured_rules(cfg),
-        "kb": configured_kb(cfg),
-        "enrich": bool(cfg.enrich),
+        "cpus_per_actor": cfg.ray.cpus_per_actor,
+        "rules": cfg.postprocess.rules,
+        "kb": cfg.kb,
+        "enrich": cfg.enrich,
     }
 
 
@@ -276,7 +277,7 @@ def build_dataset(job: Job, pool: Pool) -> Any:
         .flat_map(
             functools.partial(read_rows, max_chars=job.max_chars, done=done),
             num_cpus=0,
-            compute=ray.data.TaskPoolStrategy(size=int(job.cfg.ray.readers)),
+            compute=ray.data.TaskPoolStrategy(size=job.cfg.ray.readers),
         )
         .map_batches(
             NerActor,

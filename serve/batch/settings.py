@@ -1,17 +1,23 @@
-"""The Hydra schema of ``python -m serve.batch`` (``conf/batch.yaml``) and its checks."""
+"""The Hydra schema of ``python -m serve.batch`` (``conf/batch.yaml``) and its checks.
+
+Types and ``???`` only: the values, each with why, are in ``conf/batch.yaml`` and the
+groups it composes (``compute``, ``tracking``, ``registry``, ``kb``, ``postprocess``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from omegaconf import DictConfig
-
-from nerkit.choices import Engine, Precision
-from nerkit.settings import REQUIRED, RegistrySettings, TrackingSettings
+from nerkit.choices import Engine
+from nerkit.settings import (
+    REQUIRED,
+    ComputeSettings,
+    PostprocessSettings,
+    RegistrySettings,
+    TrackingSettings,
+)
 from serve.batch.inputs import BatchError
 from serve.batch.shards import FORMATS
-from serve.settings import PostprocessSettings
 
 RAY_INSTALL = "pip install -e '.[ray]'"
 
@@ -20,36 +26,32 @@ RAY_INSTALL = "pip install -e '.[ray]'"
 class RaySettings:
     """``engine=ray``: where Ray runs and how the actor pool is shaped."""
 
-    address: str | None = None
-    actors: int | None = None
-    cpus_per_actor: float = 1.0
-    gpus_per_actor: float | None = None
-    batch_size: int | None = None
-    readers: int = 2
-    working_dir: str | None = None
+    address: str | None = REQUIRED
+    actors: int | None = REQUIRED
+    cpus_per_actor: float = REQUIRED
+    gpus_per_actor: float | None = REQUIRED
+    batch_size: int | None = REQUIRED
+    readers: int = REQUIRED
+    working_dir: str | None = REQUIRED
 
 
 @dataclass
-class BatchSettings:
+class BatchSettings(ComputeSettings):
     """``conf/batch.yaml``; registered as ``batch_schema`` so a misspelt key fails."""
 
     input: str = REQUIRED
     output: str = REQUIRED
-    format: str = "auto"
-    model_uri: str | None = None
-    engine: Engine = Engine.local
-    device: str = "auto"
-    precision: Precision = Precision.auto
-    batch_tokens: int | None = None
-    compile: bool = False
-    workers: int | None = None
-    max_docs_in_flight: int = 1024
-    shard_docs: int = 1000
-    shard_seconds: float = 60.0
-    enrich: bool = False
-    resume: bool = True
-    max_chars: int = 5_000_000
-    cache_dir: str = ".cache/models"
+    format: str = REQUIRED
+    model_uri: str | None = REQUIRED
+    engine: Engine = REQUIRED
+    workers: int | None = REQUIRED
+    max_docs_in_flight: int = REQUIRED
+    shard_docs: int = REQUIRED
+    shard_seconds: float = REQUIRED
+    enrich: bool = REQUIRED
+    resume: bool = REQUIRED
+    max_chars: int = REQUIRED
+    cache_dir: str = REQUIRED
     ray: RaySettings = field(default_factory=RaySettings)
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
     registry: RegistrySettings = field(default_factory=RegistrySettings)
@@ -69,26 +71,26 @@ def model_argument_as_uri(argv: list[str]) -> list[str]:
     return [f"model_uri={a[len('model=') :]}" if a.startswith("model=") else a for a in argv]
 
 
-def positive(cfg: DictConfig, *names: str, prefix: str = "") -> None:
+def positive(cfg: Any, *names: str, prefix: str = "") -> None:
     for name in names:
-        value = cfg[name]
+        value = getattr(cfg, name)
         if value is not None and value <= 0:
             raise BatchError(f"{prefix}{name}={value} must be positive")
 
 
-def check_settings(cfg: DictConfig) -> None:
+def check_settings(cfg: BatchSettings) -> None:
     """Settings that are wrong whatever the input (BatchError, before anything is read)."""
-    if str(cfg.format) not in ("auto", *FORMATS):
+    if cfg.format not in ("auto", *FORMATS):
         raise BatchError(f"format={cfg.format!r} is not auto, jsonl or parquet")
     positive(cfg, "shard_docs", "shard_seconds", "max_docs_in_flight", "max_chars")
     positive(cfg, "workers", "batch_tokens")
     if cfg.enrich and cfg.kb is None:
         raise BatchError("enrich=true needs a knowledge base: use kb=default (conf/kb)")
-    if str(cfg.engine) == "ray":
+    if cfg.engine == Engine.ray:
         check_ray_settings(cfg.ray)
 
 
-def check_ray_settings(ray_cfg: DictConfig) -> None:
+def check_ray_settings(ray_cfg: RaySettings) -> None:
     try:
         import ray.data  # noqa: F401
     except ImportError:

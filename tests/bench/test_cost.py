@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from bench.cost import (
     CostError,
@@ -29,7 +29,7 @@ from bench.cost import (
 )
 from tests.conftest import REPO_ROOT
 
-CONF = REPO_ROOT / "conf" / "cost" / "default.yaml"
+CONF = REPO_ROOT / "conf"
 
 
 def settings(
@@ -151,9 +151,11 @@ def test_out_of_range_settings_are_refused_by_key():
 
 
 def test_default_config_runs_and_writes_json_and_png(tmp_path, capsys):
-    cfg = OmegaConf.load(CONF)
+    from hydra import compose, initialize_config_dir
+
+    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
+        cfg = compose("cost")
     assert isinstance(cfg, DictConfig)
-    cfg.pop("hydra")
     cfg.output_dir = str(tmp_path)
     cfg.throughput.word_pieces_per_second = 6000
     figures = run(cfg)

@@ -78,7 +78,7 @@ def test_aliases_are_plain_names(alias):
     with pytest.raises(ValueError):
         check_alias(alias)
     with pytest.raises(ValueError):
-        SlotSpec(alias=alias)
+        SlotSpec(name="x", alias=alias)
 
 
 def test_the_entry_point_is_thin():

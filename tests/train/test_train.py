@@ -445,36 +445,41 @@ def test_a_crf_head_refuses_labels_on_every_subtoken(tmp_path, tiny_model_dir):
 def test_the_recorded_chain_is_fitted_to_how_the_data_is_labelled(tmp_path, tiny_model_dir):
     from nerkit.documents import Document, Span
     from nerkit.postprocess import build_chain, gold_entities
-    from train.run import configured_rules, fitted_rules
+    from nerkit.settings import TrainSettings, typed
+    from train.run import fitted_rules
 
     # Labelled the SEC way: ", Inc" left outside the ORG.
     text = "Acme Holdings, Inc and Beta Foods, Inc agree."
     docs = [Document(f"d{i}", text, [Span(0, 13, "ORG"), Span(23, 33, "ORG")]) for i in range(3)]
-    cfg = train_config(tmp_path, tiny_model_dir)
+    cfg = typed(train_config(tmp_path, tiny_model_dir), TrainSettings)
     fitted = fitted_rules(cfg, docs)
     targets = [r["_target_"].rsplit(".", 1)[1] for r in fitted]
     assert "ExtendOrgLegalSuffix" in {
-        r["_target_"].rsplit(".", 1)[1] for r in configured_rules(cfg)
+        r["_target_"].rsplit(".", 1)[1] for r in cfg.postprocess.rules
     }
     assert "ExtendOrgLegalSuffix" not in targets
     # The fitted chain leaves the annotators' entities as they are.
     gold = build_chain(fitted)(text, gold_entities(docs[0]))
     assert [e.text for e in gold] == ["Acme Holdings", "Beta Foods"]
-    off = train_config(tmp_path, tiny_model_dir, "postprocess.fit_to_labels=false")
-    assert fitted_rules(off, docs) == configured_rules(off)
+    off = typed(
+        train_config(tmp_path, tiny_model_dir, "postprocess.fit_to_labels=false"), TrainSettings
+    )
+    assert fitted_rules(off, docs) == off.postprocess.rules
 
 
 def test_training_documents_have_a_share_of_their_names_replaced(tmp_path, tiny_model_dir):
     from nerkit.augment import replaced_count
     from nerkit.corpus import generate_corpus
+    from nerkit.settings import TrainSettings, typed
     from train.run import training_documents
 
     docs = generate_corpus(4, 13)
-    cfg = train_config(tmp_path, tiny_model_dir)
-    assert list(cfg.trainer.augment.labels) == ["ORG"] and cfg.trainer.augment.probability == 0.5
+    default = train_config(tmp_path, tiny_model_dir)
+    assert list(default.trainer.augment.labels) == ["ORG"]
+    assert training_documents(typed(default, TrainSettings), docs) is docs  # off by default
+    on = train_config(tmp_path, tiny_model_dir, "trainer.augment.probability=0.5")
+    cfg = typed(on, TrainSettings)
     augmented = training_documents(cfg, docs)
     n_org = sum(s.label == "ORG" for d in docs for s in d.spans)
     assert 0.2 * n_org < replaced_count(docs, augmented) < 0.8 * n_org
     assert [d.labels for d in augmented] == [d.labels for d in docs]
-    off = train_config(tmp_path, tiny_model_dir, "trainer.augment.probability=0")
-    assert training_documents(off, docs) is docs

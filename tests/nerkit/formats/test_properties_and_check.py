@@ -157,6 +157,7 @@ def test_train_data_loading_logs_the_check_of_each_file(tmp_path, caplog):
         "source": "files",
         "train": str(train),
         "test": str(train),
+        "split_seed": 13,
         "dev_ratio": 0.2,
         "options": {"overlaps": "longest"},
     }
