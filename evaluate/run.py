@@ -57,12 +57,9 @@ def run(config: Any) -> dict[str, float]:
     report = score_bundle(
         found.path,
         docs,
-        device=cfg.device,
-        precision=cfg.precision,
-        batch_tokens=cfg.batch_tokens,
+        **cfg.engine_options(),
         truncate_tokens=cfg.truncate_tokens,
         compare_pipeline=cfg.compare_pipeline,
-        compile=cfg.compile,
         # The chain given on the command line (postprocess=<name>), else the bundle's own.
         rules=None if cfg.postprocess is None else cfg.postprocess.rules,
     )

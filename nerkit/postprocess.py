@@ -269,8 +269,12 @@ def build_chain(specs: Iterable[Any] | None) -> Chain:
 # --- fitting a chain to the labelling convention of the training data --------------------
 
 # A rule is taken off a label when it would change more than this share of the label's
-# gold entities in the training documents (and at least two of them).
-CONFLICT_SHARE = 0.01
+# gold entities in the training and dev documents, and at least CONFLICT_MIN of them. The
+# built-in corpus, whose labels the default chain was written for, has 0.3% (ORG entities
+# of a list merged across ", "); the SEC agreements 4% (", Inc" left outside the ORG). A
+# small sample needs a few cases before one label convention is called another.
+CONFLICT_SHARE = 0.02
+CONFLICT_MIN = 3
 
 
 @dataclass(frozen=True)
@@ -319,7 +323,7 @@ def gold_conflicts(spec: Any, docs: Sequence[Document]) -> list[Conflict]:
     return [
         Conflict(name, label, n, total[label], examples[label])
         for label, n in sorted(changed.items())
-        if n >= 2 and n > CONFLICT_SHARE * total[label]
+        if n >= CONFLICT_MIN and n > CONFLICT_SHARE * total[label]
     ]
 
 

@@ -46,6 +46,15 @@ class ComputeSettings:
     batch_tokens: int | None = REQUIRED  # None: by device (nerkit.predictor)
     compile: bool = REQUIRED
 
+    def engine_options(self) -> dict[str, Any]:
+        """The keywords every engine entry point takes (``Predictor``, ``score_bundle``)."""
+        return {
+            "device": self.device,
+            "precision": self.precision,
+            "batch_tokens": self.batch_tokens,
+            "compile": self.compile,
+        }
+
 
 @dataclass
 class ModelSettings:

@@ -17,14 +17,15 @@ import logging
 import math
 import shlex
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from nerkit import tracking
 from nerkit.documents import Document, data_fingerprint
+from nerkit.settings import TrainSettings, typed
 from train.mlm import MlmCollator, MlmWindows, load_masked_lm
 from train.unlabelled import WHAT_TO_GIVE, heldout_split, read_unlabelled
 
@@ -49,34 +50,33 @@ class PretrainPrepared:
     heldout_rows: list[dict[str, list[int]]]
 
 
-def prepare(cfg: DictConfig) -> PretrainPrepared:
+def prepare(cfg: TrainSettings) -> PretrainPrepared:
     """Read and check the unlabelled data, the model and the window: fail early, say where."""
     from nerkit.data import resolve_path
     from nerkit.models import load_tokenizer, model_max_tokens
     from nerkit.windows import WindowConfig, special_tokens
 
     p = cfg.pretrain
-    source = cfg.data.get("unlabelled")
+    source = cfg.data.unlabelled
     if not source:
         raise ValueError("stage=pretrain reads unlabelled text: " + WHAT_TO_GIVE)
-    options = cfg.data.get("options") or {}
-    text_field = str(options.get("text_field") or "text")
-    docs = read_unlabelled(str(resolve_path(str(source))), text_field)
-    train_docs, heldout_docs = heldout_split(docs, float(p.heldout_ratio), int(p.split_seed))
+    text_field = cfg.data.options.text_field or "text"
+    docs = read_unlabelled(str(resolve_path(source)), text_field)
+    train_docs, heldout_docs = heldout_split(docs, p.heldout_ratio, p.split_seed)
     try:
-        tokenizer = load_tokenizer(str(cfg.model.name))
+        tokenizer = load_tokenizer(cfg.model.name)
     except OSError as err:
         raise ValueError(
             f"the tokenizer of model {cfg.model.name!r} could not be loaded ({err}); hub models "
             "need network the first time, or give a local folder"
         ) from err
-    collator = MlmCollator(tokenizer, float(p.mlm_probability), bool(p.whole_word_mask))
-    model = load_masked_lm(str(cfg.model.name))
-    window = WindowConfig(int(cfg.window.max_length), int(cfg.window.overlap))
-    limit = min(model_max_tokens(model), int(cfg.model.max_tokens))
+    collator = MlmCollator(tokenizer, p.mlm_probability, p.whole_word_mask)
+    model = load_masked_lm(cfg.model.name)
+    window = WindowConfig(cfg.window.max_length, cfg.window.overlap)
+    limit = min(model_max_tokens(model), cfg.model.max_tokens)
     window.validate(limit, special_tokens(tokenizer).count)
     train_windows = MlmWindows(train_docs, tokenizer, window)
-    held = MlmCollator(tokenizer, float(p.mlm_probability), bool(p.whole_word_mask), int(cfg.seed))
+    held = MlmCollator(tokenizer, p.mlm_probability, p.whole_word_mask, cfg.seed)
     heldout_rows = held.premask(MlmWindows(heldout_docs, tokenizer, window))
     return PretrainPrepared(
         train_docs, heldout_docs, tokenizer, model, window, collator, train_windows, heldout_rows
@@ -128,7 +128,7 @@ def _mlflow_callback() -> Any:
     return MlflowMetrics()
 
 
-def training_arguments(cfg: DictConfig, output_dir: Path) -> Any:
+def training_arguments(cfg: TrainSettings, output_dir: Path) -> Any:
     """Pretraining's: the best checkpoint is the one with the lowest held-out MLM loss."""
     from train.trainer import epoch_arguments
 
@@ -137,8 +137,8 @@ def training_arguments(cfg: DictConfig, output_dir: Path) -> Any:
         cfg,
         p,
         output_dir,
-        per_device_eval_batch_size=int(p.batch_size),
-        logging_steps=int(p.logging_steps),
+        per_device_eval_batch_size=p.batch_size,
+        logging_steps=p.logging_steps,
         metric_for_best_model="eval_loss",
         greater_is_better=False,
         # The rows carry offsets and special-token masks for the collator, not the model.
@@ -156,7 +156,10 @@ def last_checkpoint(output_dir: Path) -> str | None:
 
 
 def pretrain(
-    cfg: DictConfig, prep: PretrainPrepared, output_dir: Path, callbacks: list[Any] | None = None
+    cfg: TrainSettings,
+    prep: PretrainPrepared,
+    output_dir: Path,
+    callbacks: list[Any] | None = None,
 ) -> tuple[Any, str | None]:
     """Train with the Hugging Face Trainer; returns the trainer (its model is the best one,
     by held-out loss) and the checkpoint it resumed from, if any."""
@@ -170,7 +173,7 @@ def pretrain(
         data_collator=prep.collator,
         processing_class=prep.tokenizer,
         callbacks=[
-            EarlyStoppingCallback(int(cfg.pretrain.early_stopping_patience)),
+            EarlyStoppingCallback(cfg.pretrain.early_stopping_patience),
             _mlflow_callback(),
             *(callbacks or []),
         ],
@@ -208,42 +211,41 @@ def for_sweep_job(cfg: DictConfig, job_num: int | None) -> DictConfig:
     return cfg
 
 
-def _params(cfg: DictConfig) -> dict[str, Any]:
-    def plain(node: Any) -> Any:
-        return OmegaConf.to_container(node, resolve=True)
-
+def _params(cfg: TrainSettings) -> dict[str, Any]:
     return {
         "stage": "pretrain",
-        "model": plain(cfg.model),
-        "window": plain(cfg.window),
-        "data.unlabelled": str(cfg.data.unlabelled),
-        "pretrain": plain(cfg.pretrain),
-        "seed": int(cfg.seed),
-        "device": str(cfg.device),
+        "model": asdict(cfg.model),
+        "window": asdict(cfg.window),
+        "data.unlabelled": cfg.data.unlabelled,
+        "pretrain": asdict(cfg.pretrain),
+        "seed": cfg.seed,
+        "device": cfg.device,
     }
 
 
-def _tracking_run(cfg: DictConfig, main: bool) -> Any:
+def _tracking_run(cfg: TrainSettings, main: bool) -> Any:
     if not cfg.tracking.enabled or not main:
         return contextlib.nullcontext(None)
     return tracking.run(
         cfg.tracking.uri,
         cfg.tracking.experiment,
-        str(cfg.pretrain.run_name),
+        cfg.pretrain.run_name,
         cfg.tracking.artifact_location,
         tags={"nerkit.stage": "pretrain"},
     )
 
 
-def run(cfg: DictConfig, callbacks: list[Any] | None = None) -> dict[str, Any]:
-    """Pretrain, write the encoder folder, record the run; return figures."""
+def run(config: Any, callbacks: list[Any] | None = None) -> dict[str, Any]:
+    """Pretrain, write the encoder folder, record the run; return figures. ``config`` is
+    the composed ``conf/train.yaml`` (or a :class:`TrainSettings`)."""
     from transformers import set_seed
 
     from train.run import is_main_process
 
-    set_seed(int(cfg.seed))
+    cfg = typed(config, TrainSettings)
+    set_seed(cfg.seed)
     started = time.perf_counter()
-    output_dir = Path(str(cfg.pretrain.output_dir))
+    output_dir = Path(cfg.pretrain.output_dir)
     prep = prepare(cfg)
     main = is_main_process()
     if main:
@@ -284,7 +286,7 @@ def run(cfg: DictConfig, callbacks: list[Any] | None = None) -> dict[str, Any]:
     return figures
 
 
-def _log_inputs(cfg: DictConfig, prep: PretrainPrepared, fingerprints: dict[str, str]) -> None:
+def _log_inputs(cfg: TrainSettings, prep: PretrainPrepared, fingerprints: dict[str, str]) -> None:
     """The settings, both document sets and their fingerprints, into the active run."""
     tracking.log_params(_params(cfg))
     tracking.log_dataset(
@@ -293,7 +295,7 @@ def _log_inputs(cfg: DictConfig, prep: PretrainPrepared, fingerprints: dict[str,
     tracking.log_dataset(
         prep.heldout_docs, fingerprints["heldout_fingerprint"], "unlabelled-heldout", "dev"
     )
-    tracking.set_tags({"base_model": str(cfg.model.name), **fingerprints})
+    tracking.set_tags({"base_model": cfg.model.name, **fingerprints})
 
 
 def _figures(trainer: Any, prep: PretrainPrepared, started: float) -> dict[str, Any]:
@@ -316,14 +318,14 @@ def _figures(trainer: Any, prep: PretrainPrepared, started: float) -> dict[str, 
 
 
 def _encoder_meta(
-    cfg: DictConfig, prep: PretrainPrepared, fingerprints: dict[str, str]
+    cfg: TrainSettings, prep: PretrainPrepared, fingerprints: dict[str, str]
 ) -> dict[str, Any]:
     """What made the encoder, written beside it (the figures and run are added after)."""
     return {
-        "base_model": str(cfg.model.name),
-        "unlabelled": str(cfg.data.unlabelled),
+        "base_model": cfg.model.name,
+        "unlabelled": cfg.data.unlabelled,
         **fingerprints,
         "window": {"max_length": prep.window.max_length, "overlap": prep.window.overlap},
-        "mlm_probability": float(cfg.pretrain.mlm_probability),
-        "whole_word_mask": bool(cfg.pretrain.whole_word_mask),
+        "mlm_probability": cfg.pretrain.mlm_probability,
+        "whole_word_mask": cfg.pretrain.whole_word_mask,
     }

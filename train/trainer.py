@@ -9,6 +9,7 @@ from typing import Any
 
 from nerkit import tracking
 from nerkit.documents import Document
+from nerkit.settings import PretrainSettings, TrainerSettings, TrainSettings
 
 
 def trainer_class() -> type:
@@ -130,7 +131,12 @@ def training_in_bf16(precision: str, use_cuda: bool) -> bool:
     return native
 
 
-def epoch_arguments(cfg: Any, section: Any, output_dir: Path, **specific: Any) -> Any:
+def epoch_arguments(
+    cfg: TrainSettings,
+    section: TrainerSettings | PretrainSettings,
+    output_dir: Path,
+    **specific: Any,
+) -> Any:
     """The TrainingArguments fine-tuning and pretraining share, from a settings section
     (``cfg.trainer`` or ``cfg.pretrain``): epochs under a ceiling with early stopping, a
     checkpoint per epoch and the best kept, linear warm-up and decay, bf16 where native.
@@ -141,32 +147,32 @@ def epoch_arguments(cfg: Any, section: Any, output_dir: Path, **specific: Any) -
     use_cuda = torch.cuda.is_available() and cfg.device != "cpu"
     arguments: dict[str, Any] = {
         "output_dir": str(output_dir / "checkpoints"),
-        "num_train_epochs": float(section.epochs),
-        "max_steps": int(section.max_steps),
-        "learning_rate": float(section.learning_rate),
-        "per_device_train_batch_size": int(section.batch_size),
-        "weight_decay": float(section.weight_decay),
-        "warmup_steps": float(section.warmup_ratio),  # a float below 1 is a share of the steps
+        "num_train_epochs": section.epochs,
+        "max_steps": section.max_steps,
+        "learning_rate": section.learning_rate,
+        "per_device_train_batch_size": section.batch_size,
+        "weight_decay": section.weight_decay,
+        "warmup_steps": section.warmup_ratio,  # a float (typed) below 1 is a share of the steps
         "lr_scheduler_type": "linear",
-        "max_grad_norm": float(section.max_grad_norm),
+        "max_grad_norm": section.max_grad_norm,
         "eval_strategy": "epoch",
         "save_strategy": "epoch",
         "logging_strategy": "steps",
         "logging_steps": 10,
         "load_best_model_at_end": True,
-        "save_total_limit": int(section.save_total_limit),
-        "seed": int(cfg.seed),
-        "data_seed": int(cfg.seed),
-        "bf16": training_in_bf16(str(section.precision), use_cuda),
+        "save_total_limit": section.save_total_limit,
+        "seed": cfg.seed,
+        "data_seed": cfg.seed,
+        "bf16": training_in_bf16(section.precision.value, use_cuda),
         "use_cpu": not use_cuda,
         "report_to": "none",
-        "dataloader_num_workers": int(section.dataloader_workers),
+        "dataloader_num_workers": section.dataloader_workers,
         "disable_tqdm": False,
     }
     return TrainingArguments(**{**arguments, **specific})
 
 
-def training_arguments(cfg: Any, output_dir: Path) -> Any:
+def training_arguments(cfg: TrainSettings, output_dir: Path) -> Any:
     """Fine-tuning's: the best checkpoint is the one with the highest dev entity F1."""
     return epoch_arguments(
         cfg, cfg.trainer, output_dir, metric_for_best_model="f1", greater_is_better=True

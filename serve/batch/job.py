@@ -123,10 +123,7 @@ def load_predictor(path: Path, cfg: BatchSettings) -> Any:
     try:
         return Predictor.from_bundle(
             path,
-            device=cfg.device,
-            precision=cfg.precision,
-            batch_tokens=cfg.batch_tokens,
-            compile=cfg.compile,
+            **cfg.engine_options(),
             workers=cfg.workers,
             max_docs_in_flight=cfg.max_docs_in_flight,
         )

@@ -273,7 +273,7 @@ def test_a_rule_that_agrees_with_the_labels_is_kept_as_written() -> None:
     assert fit_to_labels([SUFFIX_RULE, MERGE_RULE], inside) == ([SUFFIX_RULE, MERGE_RULE], [])
 
 
-def test_a_single_disagreement_or_one_percent_is_tolerated() -> None:
+def test_a_few_disagreements_are_tolerated() -> None:
     docs = suffix_outside(1) + [
         gold_doc(f"e{i}", f"Beta{i} Foods, Inc. signs.", [(f"Beta{i} Foods, Inc.", "ORG")])
         for i in range(30)
@@ -285,3 +285,31 @@ def test_a_single_disagreement_or_one_percent_is_tolerated() -> None:
 def test_rules_given_as_callables_are_not_fitted() -> None:
     rule = ExtendOrgLegalSuffix()
     assert fit_to_labels([rule], suffix_outside(5)) == ([rule], [])
+
+
+def test_the_default_chain_fits_the_built_in_corpus_as_written() -> None:
+    from omegaconf import OmegaConf
+
+    from nerkit.corpus import generate_corpus
+
+    rules = OmegaConf.to_container(
+        OmegaConf.load(REPO_ROOT / "conf" / "postprocess" / "default.yaml").rules
+    )
+    assert fit_to_labels(rules, generate_corpus(60, 13)) == (rules, [])
+
+
+def test_the_sec_agreements_leave_the_legal_suffix_outside(sec_fin: Path) -> None:
+    from omegaconf import OmegaConf
+
+    from nerkit.formats import load_documents
+
+    rules = OmegaConf.to_container(
+        OmegaConf.load(REPO_ROOT / "conf" / "postprocess" / "default.yaml").rules
+    )
+    docs = load_documents(sec_fin / "train.conll", format="conll", scheme="IOB1")
+    fitted, conflicts = fit_to_labels(rules, docs)
+    assert {(c.rule, c.label) for c in conflicts} == {
+        ("ExtendOrgLegalSuffix", "ORG"),
+        ("MergeAdjacent", "LOC"),
+    }
+    assert [r["_target_"].rsplit(".", 1)[1] for r in fitted] == ["ScoreThreshold", "MergeAdjacent"]

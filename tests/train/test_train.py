@@ -78,11 +78,14 @@ def test_train_writes_bundle_scores_and_records_in_mlflow(tmp_path, tiny_model_d
     from nerkit.documents import data_fingerprint
     from nerkit.metrics import score_documents
     from nerkit.output import OutputPath
+    from nerkit.postprocess import fit_to_labels
 
     meta = read_bundle_meta(bundle)
-    assert meta.postprocess == OmegaConf.to_container(cfg.postprocess.rules, resolve=True)
-    assert meta.postprocess, "conf/postprocess/default.yaml holds rules"
     splits = load_data(cfg.data)
+    # The chain in force (conf/postprocess), fitted to the training and dev labels.
+    configured = OmegaConf.to_container(cfg.postprocess.rules, resolve=True)
+    assert meta.postprocess == fit_to_labels(configured, splits["train"] + splits["dev"])[0]
+    assert meta.postprocess, "conf/postprocess/default.yaml holds rules"
     assert meta.train_fingerprint == data_fingerprint(splits["train"])
     assert meta.test_fingerprint == data_fingerprint(splits["test"])
     assert meta.train_fingerprint != meta.test_fingerprint
