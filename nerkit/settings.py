@@ -122,22 +122,29 @@ class AugmentSettings:
 
 
 @dataclass
-class TrainerSettings:
+class ScheduleSettings:
+    """What fine-tuning (``trainer``) and pretraining (``pretrain``) share: epochs under a
+    ceiling with early stopping, AdamW with linear warm-up and decay (train.trainer)."""
+
     epochs: float = REQUIRED
+    max_steps: int = REQUIRED
     learning_rate: float = REQUIRED
-    head_learning_rate: float | None = REQUIRED  # None: the head learns at learning_rate
     batch_size: int = REQUIRED
     weight_decay: float = REQUIRED
     warmup_ratio: float = REQUIRED
     max_grad_norm: float = REQUIRED
-    label_all_subtokens: bool = REQUIRED
-    aggregation: Aggregation = REQUIRED
     early_stopping_patience: int = REQUIRED
     resume: bool = REQUIRED
-    max_steps: int = REQUIRED
     save_total_limit: int = REQUIRED
     precision: TrainingPrecision = REQUIRED
     dataloader_workers: int = REQUIRED
+
+
+@dataclass
+class TrainerSettings(ScheduleSettings):
+    head_learning_rate: float | None = REQUIRED  # None: the head learns at learning_rate
+    label_all_subtokens: bool = REQUIRED
+    aggregation: Aggregation = REQUIRED
     augment: AugmentSettings = REQUIRED
 
 
@@ -169,7 +176,26 @@ class PostprocessSettings:
 
 
 @dataclass
-class PretrainSettings:
+class OutputSettings:
+    """What the output path (nerkit.output) reads beside the model, in serve and
+    serve.batch: where versions are registered, the knowledge base and the chain."""
+
+    tracking: TrackingSettings = field(default_factory=TrackingSettings)
+    registry: RegistrySettings = field(default_factory=RegistrySettings)
+    kb: dict[str, Any] | None = None
+    postprocess: PostprocessSettings = field(default_factory=PostprocessSettings)
+
+
+def store_schema(name: str, schema: type) -> None:
+    """Register ``schema`` with Hydra's ConfigStore as ``name`` (a primary config's
+    ``defaults`` list names it, so a misspelt key fails at composition)."""
+    from hydra.core.config_store import ConfigStore
+
+    ConfigStore.instance().store(name=name, node=schema)
+
+
+@dataclass
+class PretrainSettings(ScheduleSettings):
     """conf/pretrain: continued masked-language-model pretraining (``stage=pretrain``)."""
 
     run_name: str = REQUIRED
@@ -178,19 +204,7 @@ class PretrainSettings:
     whole_word_mask: bool = REQUIRED
     heldout_ratio: float = REQUIRED  # of the unlabelled documents, for the eval loss
     split_seed: int = REQUIRED
-    epochs: float = REQUIRED
-    max_steps: int = REQUIRED
-    learning_rate: float = REQUIRED
-    batch_size: int = REQUIRED
-    weight_decay: float = REQUIRED
-    warmup_ratio: float = REQUIRED
-    max_grad_norm: float = REQUIRED
-    early_stopping_patience: int = REQUIRED
-    resume: bool = REQUIRED
-    save_total_limit: int = REQUIRED
     logging_steps: int = REQUIRED
-    precision: TrainingPrecision = REQUIRED
-    dataloader_workers: int = REQUIRED
 
 
 @dataclass

@@ -31,14 +31,8 @@ from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDic
 
 from nerkit.choices import Merge, Precision
 from nerkit.registry.store import CHAMPION
-from nerkit.settings import (
-    REQUIRED,
-    ComputeSettings,
-    PostprocessSettings,
-    RegistrySettings,
-    TrackingSettings,
-    typed,
-)
+from nerkit.settings import REQUIRED, ComputeSettings, OutputSettings, typed
+from nerkit.settings import store_schema as store_named_schema
 from nerkit.tracking import redact_uri
 
 CONF = Path(__file__).resolve().parents[1] / "conf"
@@ -94,19 +88,13 @@ class ServeSettings(ComputeSettings):
 
 
 @dataclass
-class ServeStageSettings:
+class ServeStageSettings(OutputSettings):
     serve: ServeSettings = field(default_factory=ServeSettings)
-    tracking: TrackingSettings = field(default_factory=TrackingSettings)
-    registry: RegistrySettings = field(default_factory=RegistrySettings)
-    kb: dict[str, Any] | None = None
-    postprocess: PostprocessSettings = field(default_factory=PostprocessSettings)
 
 
 def store_schema() -> None:
     """Register :class:`ServeStageSettings` with Hydra's ConfigStore (``serve_schema``)."""
-    from hydra.core.config_store import ConfigStore
-
-    ConfigStore.instance().store(name="serve_schema", node=ServeStageSettings)
+    store_named_schema("serve_schema", ServeStageSettings)
 
 
 # --- the runtime settings ---------------------------------------------------------------

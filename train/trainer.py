@@ -9,7 +9,7 @@ from typing import Any
 
 from nerkit import tracking
 from nerkit.documents import Document
-from nerkit.settings import PretrainSettings, TrainerSettings, TrainSettings
+from nerkit.settings import ScheduleSettings, TrainSettings
 
 
 def trainer_class() -> type:
@@ -133,7 +133,7 @@ def training_in_bf16(precision: str, use_cuda: bool) -> bool:
 
 def epoch_arguments(
     cfg: TrainSettings,
-    section: TrainerSettings | PretrainSettings,
+    section: ScheduleSettings,
     output_dir: Path,
     **specific: Any,
 ) -> Any:

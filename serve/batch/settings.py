@@ -9,13 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nerkit.choices import Engine
-from nerkit.settings import (
-    REQUIRED,
-    ComputeSettings,
-    PostprocessSettings,
-    RegistrySettings,
-    TrackingSettings,
-)
+from nerkit.settings import REQUIRED, ComputeSettings, OutputSettings
+from nerkit.settings import store_schema as store_named_schema
 from serve.batch.inputs import BatchError
 from serve.batch.shards import FORMATS
 
@@ -36,7 +31,7 @@ class RaySettings:
 
 
 @dataclass
-class BatchSettings(ComputeSettings):
+class BatchSettings(OutputSettings, ComputeSettings):
     """``conf/batch.yaml``; registered as ``batch_schema`` so a misspelt key fails."""
 
     input: str = REQUIRED
@@ -53,17 +48,11 @@ class BatchSettings(ComputeSettings):
     max_chars: int = REQUIRED
     cache_dir: str = REQUIRED
     ray: RaySettings = field(default_factory=RaySettings)
-    tracking: TrackingSettings = field(default_factory=TrackingSettings)
-    registry: RegistrySettings = field(default_factory=RegistrySettings)
-    kb: dict[str, Any] | None = None
-    postprocess: PostprocessSettings = field(default_factory=PostprocessSettings)
 
 
 def store_schema() -> None:
     """Register :class:`BatchSettings` with Hydra's ConfigStore (``batch_schema``)."""
-    from hydra.core.config_store import ConfigStore
-
-    ConfigStore.instance().store(name="batch_schema", node=BatchSettings)
+    store_named_schema("batch_schema", BatchSettings)
 
 
 def model_argument_as_uri(argv: list[str]) -> list[str]:
