@@ -200,3 +200,20 @@ def test_shared_values_are_not_restated_in_python():
                 if isinstance(node, ast.Constant) and node.value in values:
                     found.append(f"{source.relative_to(REPO_ROOT)}:{node.lineno} {node.value!r}")
     assert not found, f"restated (the value lives in {values}): {found}"
+
+
+def test_the_knowledge_base_settings_hold_no_values_and_read_the_yaml():
+    """KBConfig mirrors conf/kb/default.yaml without restating it: what a mapping leaves out
+    comes from the file, and the file gives every field."""
+    from omegaconf import OmegaConf
+
+    from nerkit.kb.enrich import KBConfig
+
+    assert restated_in_schema(KBConfig) == []
+    assert all(f.default is dataclasses.MISSING for f in dataclasses.fields(KBConfig))
+    shipped = OmegaConf.to_container(OmegaConf.load(CONF / "kb" / "default.yaml"))
+    settings = KBConfig.from_mapping({})
+    assert {f.name for f in dataclasses.fields(KBConfig)} == set(shipped)
+    assert settings.fuzzy_threshold == shipped["fuzzy_threshold"]
+    assert settings.country_preference == tuple(shipped["country_preference"])
+    assert KBConfig.from_mapping({"date_order": "DMY"}).date_order == "DMY"

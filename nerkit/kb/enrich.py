@@ -30,28 +30,41 @@ from nerkit.kb.normalise import (
     normalise_jurisdiction,
     normalise_money,
 )
-from nerkit.kb.organisations import DEFAULT_FUZZY_THRESHOLD, DEFAULT_SCORER, OrganisationKB
+from nerkit.kb.organisations import OrganisationKB
 from nerkit.postprocess import check_offsets
 
 REPO_ROOT = Path(nerkit.__file__).resolve().parents[1]
-DEFAULT_ORGANISATIONS = "conf/kb/organisations.csv"
+KB_SETTINGS = "conf/kb/default.yaml"
 ENRICHED_LABELS = ("ORG", "DATE", "MONEY", "JURISDICTION")
+
+
+@functools.cache
+def shipped_settings() -> dict[str, Any]:
+    """conf/kb/default.yaml, the one home of the knowledge base's settings."""
+    from omegaconf import OmegaConf
+
+    loaded = OmegaConf.to_container(OmegaConf.load(REPO_ROOT / KB_SETTINGS))
+    if not isinstance(loaded, dict):
+        raise ValueError(f"{KB_SETTINGS}: expected a mapping of settings")
+    return {str(k): v for k, v in loaded.items()}
 
 
 @dataclass(frozen=True)
 class KBConfig:
-    """The settings conf/kb/default.yaml holds; ``organisations: null`` turns ORG linking off."""
+    """The settings conf/kb/default.yaml holds; ``organisations: null`` turns ORG linking off.
+    No values here: what a mapping leaves out comes from that file."""
 
-    organisations: str | None = DEFAULT_ORGANISATIONS
-    fuzzy_threshold: float = DEFAULT_FUZZY_THRESHOLD
-    fuzzy_scorer: str = DEFAULT_SCORER
-    date_order: str = "MDY"
-    country_preference: tuple[str, ...] = ("US",)
-    cache_size: int = 4096
+    organisations: str | None
+    fuzzy_threshold: float
+    fuzzy_scorer: str
+    date_order: str
+    country_preference: tuple[str, ...]
+    cache_size: int
 
     @classmethod
     def from_mapping(cls, cfg: Mapping[str, Any] | None) -> KBConfig:
-        """A plain dict (or an OmegaConf DictConfig); unknown keys are an error, not ignored."""
+        """A plain dict (or an OmegaConf DictConfig) over the shipped settings; unknown keys
+        are an error, not ignored."""
         values = dict(cfg or {})
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(values) - known)
@@ -59,11 +72,11 @@ class KBConfig:
             raise ValueError(
                 f"unknown kb setting(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})"
             )
-        preference = values.get("country_preference")
-        if preference is not None:
-            values["country_preference"] = (
-                (preference,) if isinstance(preference, str) else tuple(preference)
-            )
+        values = {**shipped_settings(), **values}
+        preference = values["country_preference"]
+        values["country_preference"] = (
+            (preference,) if isinstance(preference, str) else tuple(preference)
+        )
         return cls(**values)
 
 
