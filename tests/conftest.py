@@ -11,12 +11,25 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("MLFLOW_ENABLE_ASYNC_LOGGING", "false")
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 SEC_FIN = SHARED_DATA / "sec-fin"
+
+
+def labelled_document(doc_id: str, text: str, *entities: tuple[str, str]) -> Any:
+    """A document whose spans are found by their surface text (first match after the last)."""
+    from nerkit.documents import Document, Span
+
+    spans, position = [], 0
+    for surface, label in entities:
+        start = text.index(surface, position)
+        spans.append(Span(start, start + len(surface), label))
+        position = start + len(surface)
+    return Document(doc_id, text, spans)
 
 
 @pytest.fixture(scope="session")

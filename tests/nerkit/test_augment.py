@@ -18,16 +18,11 @@ from nerkit.augment import (
     replaced_count,
 )
 from nerkit.documents import Document, Span, document_problems
+from tests.conftest import labelled_document
 
 
 def labelled(text: str, marks: list[tuple[str, str]]) -> Document:
-    """A document with ``(fragment, label)`` spans, each the next occurrence in order."""
-    spans, cursor = [], 0
-    for fragment, label in marks:
-        start = text.index(fragment, cursor)
-        spans.append(Span(start, start + len(fragment), label))
-        cursor = start + len(fragment)
-    return Document("d1", text, spans)
+    return labelled_document("d1", text, *marks)
 
 
 def names(*pool: str) -> NameMaker:

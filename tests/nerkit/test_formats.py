@@ -17,6 +17,7 @@ from nerkit.formats.conll import SEPARATORS, read_conll, tokenize, write_conll
 from nerkit.formats.hf import read_hf
 from nerkit.formats.labelstudio import read_labelstudio, write_labelstudio
 from nerkit.formats.report import LoadReport
+from tests.conftest import labelled_document as contract
 
 SUFFIX = {
     "conll": "conll",
@@ -25,16 +26,6 @@ SUFFIX = {
     "spacy": "jsonl",
     "hf": "hf",
 }
-
-
-def contract(doc_id: str, text: str, *entities: tuple[str, str]) -> Document:
-    """A document whose spans are found by their surface text (first match after the last)."""
-    spans, position = [], 0
-    for surface, label in entities:
-        start = text.index(surface, position)
-        spans.append(Span(start, start + len(surface), label))
-        position = start + len(surface)
-    return Document(doc_id, text, spans)
 
 
 DOCS = [

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nerkit.documents import Document, Entity, Span
+from nerkit.documents import Document, Entity
 from nerkit.postprocess import (
     Chain,
     ExtendOrgLegalSuffix,
@@ -16,6 +16,7 @@ from nerkit.postprocess import (
     check_offsets,
     fit_to_labels,
 )
+from tests.conftest import labelled_document
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -231,12 +232,7 @@ MERGE_RULE = {"_target_": "nerkit.postprocess.MergeAdjacent", "labels": None, "m
 
 
 def gold_doc(doc_id: str, text: str, marks: list[tuple[str, str]]) -> Document:
-    spans, cursor = [], 0
-    for fragment, label in marks:
-        start = text.index(fragment, cursor)
-        spans.append(Span(start, start + len(fragment), label))
-        cursor = start + len(fragment)
-    return Document(doc_id, text, spans)
+    return labelled_document(doc_id, text, *marks)
 
 
 def suffix_outside(n: int) -> list[Document]:
