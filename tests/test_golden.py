@@ -74,7 +74,7 @@ def golden_chain(golden_model, tokenizer, contract_tags) -> list[dict]:
 def champion(tmp_path_factory, golden_model, tokenizer, contract_tags, golden_chain):
     """The bundle registered and promoted in a fresh SQLite store; (uri, root)."""
     from nerkit.bundle import BundleMeta, save_bundle
-    from nerkit.registry import promote, register_bundle
+    from nerkit.registry import gate_settings, promote, register_bundle
 
     model, head, shapes = golden_model
     root = tmp_path_factory.mktemp("golden")
@@ -92,7 +92,7 @@ def champion(tmp_path_factory, golden_model, tokenizer, contract_tags, golden_ch
     register_bundle(
         bundle, uri, NAME, experiment="golden", artifact_location=(root / "artifacts").as_uri()
     )
-    promote(uri, NAME)
+    promote(uri, NAME, **gate_settings())
     return uri, root
 
 

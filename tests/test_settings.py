@@ -217,3 +217,25 @@ def test_the_knowledge_base_settings_hold_no_values_and_read_the_yaml():
     assert settings.fuzzy_threshold == shipped["fuzzy_threshold"]
     assert settings.country_preference == tuple(shipped["country_preference"])
     assert KBConfig.from_mapping({"date_order": "DMY"}).date_order == "DMY"
+
+
+def test_the_gate_has_no_numbers_of_its_own():
+    """promote() takes the gate's numbers from its caller; gate_settings() reads them from
+    conf/registry/default.yaml, their one home."""
+    import inspect
+
+    from omegaconf import OmegaConf
+
+    from nerkit.registry import gate_settings, promote
+
+    gate = ("min_delta", "max_type_drop", "resamples", "seed")
+    parameters = inspect.signature(promote).parameters
+    assert all(parameters[name].default is inspect.Parameter.empty for name in gate)
+    shipped = OmegaConf.load(CONF / "registry" / "default.yaml")
+    assert gate_settings() == {
+        "min_delta": shipped.min_delta,
+        "max_type_drop": shipped.max_type_drop,
+        "resamples": shipped.bootstrap_resamples,
+        "seed": shipped.bootstrap_seed,
+    }
+    assert gate_settings(min_delta=0.01)["min_delta"] == 0.01

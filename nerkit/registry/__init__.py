@@ -14,12 +14,19 @@ the functions do, when called.
 
 from nerkit.registry import store
 from nerkit.registry.listing import format_versions, list_versions
-from nerkit.registry.promote import promote, rescore_version, rollback, score_version
+from nerkit.registry.promote import (
+    gate_settings,
+    promote,
+    rescore_version,
+    rollback,
+    score_version,
+)
 from nerkit.registry.register import register_bundle, settle_challenger, version_tags
 from nerkit.registry.store import *  # noqa: F403  (aliases, tags, errors, versions: its __all__)
 
 __all__ = [
     "format_versions",
+    "gate_settings",
     "list_versions",
     "promote",
     "register_bundle",

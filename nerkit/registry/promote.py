@@ -53,6 +53,8 @@ from nerkit.registry.store import (
 
 log = logging.getLogger("registry")
 
+REGISTRY_SETTINGS = Path(__file__).resolve().parents[2] / "conf" / "registry" / "default.yaml"
+
 
 @dataclass
 class Scored:
@@ -232,12 +234,29 @@ def _gate_details(docs: Sequence[Any], chal: Scored, champ: Scored, comparison: 
     }
 
 
+def gate_settings(**overrides: Any) -> dict[str, Any]:
+    """The gate's keywords for :func:`promote` as conf/registry/default.yaml ships them,
+    for callers without Hydra (a notebook, a test); ``overrides`` replace some."""
+    from omegaconf import OmegaConf
+
+    shipped = OmegaConf.load(REGISTRY_SETTINGS)
+    gate = {
+        "min_delta": shipped.min_delta,
+        "max_type_drop": shipped.max_type_drop,
+        "resamples": shipped.bootstrap_resamples,
+        "seed": shipped.bootstrap_seed,
+    }
+    return {**gate, **overrides}
+
+
 def promote(
     tracking_uri: str,
     model_name: str,
     *,
-    min_delta: float = 0.0,
-    max_type_drop: float = 0.02,
+    min_delta: float,
+    max_type_drop: float,
+    resamples: int,
+    seed: int,
     version: int | str | None = None,
     docs: Sequence[Any] | None = None,
     data: Any = None,
@@ -245,8 +264,6 @@ def promote(
     device: str = "auto",
     batch_tokens: int | None = None,
     connect_attempts: int = 3,
-    resamples: int = 1000,
-    seed: int = 13,
 ) -> Decision:
     """Promote the challenger (or ``version``) to champion if it passes the gate.
 
@@ -254,6 +271,8 @@ def promote(
     Otherwise both are scored on ``docs`` (or the ``data`` config's ``split``; one of them
     is needed) as the module docstring says. Raises PromotionRefused (aliases unchanged)
     when the gate says no; every outcome is recorded as tags on the versions involved.
+    The gate's numbers (``min_delta``, ``max_type_drop``, ``resamples``, ``seed``) have no
+    defaults here: conf/registry/default.yaml is their home (:func:`gate_settings`).
     """
     from nerkit.scoring import paired_bootstrap
 

@@ -31,6 +31,7 @@ from nerkit.registry import (
     connect,
     figures_tag,
     format_versions,
+    gate_settings,
     list_versions,
     promote,
     register_bundle,
@@ -161,7 +162,7 @@ def test_register_promote_refuse_promote_rollback(store, make_bundle, capsys, tm
     assert json.loads(mv1.tags[TAG_POSTPROCESS]) == NO_PERSON
 
     # No champion yet: the first challenger becomes champion.
-    first = promote(store.uri, MODEL_NAME)
+    first = promote(store.uri, MODEL_NAME, **gate_settings())
     assert first.champion == str(v1)
     assert aliases_of(client, MODEL_NAME) == {CHAMPION: str(v1)}
 
@@ -183,7 +184,7 @@ def test_register_promote_refuse_promote_rollback(store, make_bundle, capsys, tm
     assert refused["comparison"]["claimed_by_bundles"]["challenger"] == 0.75  # shown only
     assert json.loads(_version(store, v1).tags[TAG_LAST_DECISION])["outcome"] == "refused"
     with pytest.raises(PromotionRefused) as refusal:
-        promote(store.uri, MODEL_NAME, max_type_drop=1.0, docs=gate_documents())
+        promote(store.uri, MODEL_NAME, **gate_settings(max_type_drop=1.0), docs=gate_documents())
     assert refusal.value.comparison.reasons[0].startswith("micro F1")
     assert aliases_of(client, MODEL_NAME) == before
 
@@ -215,7 +216,7 @@ def test_register_promote_refuse_promote_rollback(store, make_bundle, capsys, tm
 def test_refused_promotion_exits_non_zero_from_the_command_line(store, make_bundle, tmp_path):
     """The real ``python -m registry`` process: exit status 2 and the table on stdout."""
     _register(store, make_bundle(0.80, GOOD_TYPES, rules=NO_PERSON))
-    promote(store.uri, MODEL_NAME)
+    promote(store.uri, MODEL_NAME, **gate_settings())
     _register(store, make_bundle(0.70, GOOD_TYPES, rules=NO_ORG))
     result = subprocess.run(
         [
@@ -247,15 +248,17 @@ def test_the_gate_trusts_no_claim_and_refuses_noise(store, make_bundle, tmp_path
     docs = gate_documents()
     fingerprint = data_fingerprint(docs)
     v1 = _register(store, make_bundle(0.5, GOOD_TYPES, rules=NO_PERSON))
-    promote(store.uri, MODEL_NAME)
+    promote(store.uri, MODEL_NAME, **gate_settings())
 
     # A tampered bundle: its nerkit.json claims F1 0.999, it finds only dates.
     v2 = _register(store, make_bundle(0.999, GOOD_TYPES, rules=chain(pins(("DATE",)))))
     with pytest.raises(RegistryError, match="data="):
-        promote(store.uri, MODEL_NAME)  # the gate needs documents to score both itself
+        promote(
+            store.uri, MODEL_NAME, **gate_settings()
+        )  # the gate needs documents to score both itself
     assert cli(_compose(store, "action=promote")) == EXIT_ERROR
     with pytest.raises(PromotionRefused) as tampered:
-        promote(store.uri, MODEL_NAME, docs=docs, device="cpu")
+        promote(store.uri, MODEL_NAME, **gate_settings(), docs=docs, device="cpu")
     comparison = tampered.value.comparison
     assert comparison.challenger.source == comparison.champion.source == "rescored"
     assert comparison.challenger.f1 == pytest.approx(_f1_of(chain(pins(("DATE",)))))
@@ -272,7 +275,7 @@ def test_the_gate_trusts_no_claim_and_refuses_noise(store, make_bundle, tmp_path
     )
     _register(store, make_bundle(0.9, GOOD_TYPES, rules=noisy))
     with pytest.raises(PromotionRefused, match="interval") as noise:
-        promote(store.uri, MODEL_NAME, docs=docs, device="cpu")
+        promote(store.uri, MODEL_NAME, **gate_settings(), docs=docs, device="cpu")
     interval = noise.value.comparison.interval
     assert interval.delta > 0.0 and interval.low <= 0.0 < interval.high
     assert interval.resamples == 1000 and interval.documents == len(docs)
@@ -280,7 +283,7 @@ def test_the_gate_trusts_no_claim_and_refuses_noise(store, make_bundle, tmp_path
 
     # Better beyond noise: promoted, and the decision names documents, chains, interval.
     v4 = _register(store, make_bundle(None, rules=EVERYTHING))
-    decision = promote(store.uri, MODEL_NAME, docs=docs, device="cpu")
+    decision = promote(store.uri, MODEL_NAME, **gate_settings(), docs=docs, device="cpu")
     assert decision.champion == str(v4) and decision.previous == str(v1)
     record = json.loads(_version(store, v4).tags[TAG_LAST_DECISION])
     assert record["test_data"]["fingerprint"] == fingerprint
@@ -304,7 +307,7 @@ def test_alias_never_moves_to_a_version_whose_bundle_changed(store, make_bundle)
     meta_file = next(stored.rglob(META_FILE))
     meta_file.write_text(meta_file.read_text().replace("tiny-bert", "tampered"))
     with pytest.raises(ChecksumMismatch, match="hashes to"):
-        promote(store.uri, MODEL_NAME)
+        promote(store.uri, MODEL_NAME, **gate_settings())
     assert aliases_of(client, MODEL_NAME) == {CHALLENGER: str(v1)}
     decision = json.loads(_version(store, v1).tags[TAG_LAST_DECISION])
     assert decision["outcome"] == "refused" and "verification failed" in decision["why"]
@@ -421,7 +424,7 @@ def test_pyfunc_round_trip_gives_the_engines_entities(store, make_bundle):
     with tracking.run(store.uri, store.experiment, "train", store.artifacts) as run_id:
         version = _register(store, bundle, run_id=run_id)
     assert _version(store, version).run_id == run_id
-    promote(store.uri, MODEL_NAME)
+    promote(store.uri, MODEL_NAME, **gate_settings())
     texts = [
         "Acme Holdings, Inc. pays Jane Doe USD 5,000 on 1 May 2024 in New York. " * 12,
         "Short one: Globex LLC.",
