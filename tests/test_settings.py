@@ -239,3 +239,26 @@ def test_the_gate_has_no_numbers_of_its_own():
         "seed": shipped.bootstrap_seed,
     }
     assert gate_settings(min_delta=0.01)["min_delta"] == 0.01
+
+
+def test_the_knowledge_base_classes_take_what_they_are_not_given_from_the_yaml():
+    import inspect
+
+    from omegaconf import OmegaConf
+
+    from nerkit.kb.enrich import Enricher
+    from nerkit.kb.organisations import OrganisationKB
+
+    for call, names in [
+        (Enricher.__init__, ("date_order", "country_preference", "cache_size")),
+        (OrganisationKB.from_file, ("threshold", "scorer")),
+    ]:
+        parameters = inspect.signature(call).parameters
+        assert all(parameters[name].default is None for name in names), call
+    shipped = OmegaConf.load(CONF / "kb" / "default.yaml")
+    kb = OrganisationKB([])
+    assert (kb.threshold, kb.scorer) == (shipped.fuzzy_threshold, shipped.fuzzy_scorer)
+    enricher = Enricher()
+    assert enricher.date_order == shipped.date_order
+    assert enricher.country_preference == tuple(shipped.country_preference)
+    assert OrganisationKB([], threshold=50).threshold == 50

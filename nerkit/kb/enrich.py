@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nerkit
 from nerkit.documents import Entity
 from nerkit.kb.normalise import (
     DATE_ORDERS,
@@ -31,22 +30,10 @@ from nerkit.kb.normalise import (
     normalise_money,
 )
 from nerkit.kb.organisations import OrganisationKB
+from nerkit.kb.settings import REPO_ROOT, shipped, shipped_settings
 from nerkit.postprocess import check_offsets
 
-REPO_ROOT = Path(nerkit.__file__).resolve().parents[1]
-KB_SETTINGS = "conf/kb/default.yaml"
 ENRICHED_LABELS = ("ORG", "DATE", "MONEY", "JURISDICTION")
-
-
-@functools.cache
-def shipped_settings() -> dict[str, Any]:
-    """conf/kb/default.yaml, the one home of the knowledge base's settings."""
-    from omegaconf import OmegaConf
-
-    loaded = OmegaConf.to_container(OmegaConf.load(REPO_ROOT / KB_SETTINGS))
-    if not isinstance(loaded, dict):
-        raise ValueError(f"{KB_SETTINGS}: expected a mapping of settings")
-    return {str(k): v for k, v in loaded.items()}
 
 
 @dataclass(frozen=True)
@@ -97,10 +84,13 @@ class Enricher:
     def __init__(
         self,
         organisations: OrganisationKB | None = None,
-        date_order: str = "MDY",
-        country_preference: Sequence[str] | str = ("US",),
-        cache_size: int = 4096,
+        date_order: str | None = None,
+        country_preference: Sequence[str] | str | None = None,
+        cache_size: int | None = None,
     ) -> None:
+        """A setting left as None is conf/kb/default.yaml's (nerkit.kb.settings)."""
+        date_order = shipped("date_order", date_order)
+        country_preference = shipped("country_preference", country_preference)
         if date_order not in DATE_ORDERS:
             raise ValueError(
                 f"date_order must be one of {', '.join(DATE_ORDERS)}, not {date_order!r}"
@@ -113,9 +103,9 @@ class Enricher:
         self.country_preference = tuple(code.upper() for code in preference)
         # Per instance (not a method decorator) so each knowledge base has its own cache
         # and the cache goes away with the enricher.
-        self._link_org: Callable[[str], dict[str, Any]] = functools.lru_cache(maxsize=cache_size)(
-            self._link_org_uncached
-        )
+        self._link_org: Callable[[str], dict[str, Any]] = functools.lru_cache(
+            maxsize=shipped("cache_size", cache_size)
+        )(self._link_org_uncached)
 
     @classmethod
     def from_config(cls, cfg: Mapping[str, Any] | None = None) -> Enricher:

@@ -24,9 +24,8 @@ from rapidfuzz import fuzz, process
 
 from nerkit.documents import ProblemCollector
 from nerkit.kb.lookup import plain_text
+from nerkit.kb.settings import shipped
 
-DEFAULT_FUZZY_THRESHOLD = 90.0
-DEFAULT_SCORER = "token_sort_ratio"
 SCORERS: dict[str, Callable[..., float]] = {
     "token_sort_ratio": fuzz.token_sort_ratio,
     "token_set_ratio": fuzz.token_set_ratio,
@@ -213,19 +212,23 @@ class OrganisationKB:
     """Organisations indexed by normalised name, for exact then fuzzy linking."""
 
     organisations: list[Organisation]
-    threshold: float = DEFAULT_FUZZY_THRESHOLD
-    scorer: str = DEFAULT_SCORER
+    # None: as conf/kb/default.yaml ships them (fuzzy_threshold, fuzzy_scorer).
+    threshold: float | None = None
+    scorer: str | None = None
+    _min_score: float = field(init=False, repr=False)
+    _scorer: Callable[..., float] = field(init=False, repr=False)
     _by_key: dict[str, Organisation] = field(init=False, repr=False)
     _by_lei: dict[str, Organisation] = field(init=False, repr=False)
     _keys: list[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.scorer not in SCORERS:
-            raise ValueError(
-                f"fuzzy scorer must be one of {', '.join(SCORERS)}, not {self.scorer!r}"
-            )
-        if not 0 <= self.threshold <= 100:
-            raise ValueError(f"fuzzy threshold must be within 0..100, not {self.threshold}")
+        self.threshold = threshold = float(shipped("fuzzy_threshold", self.threshold))
+        self.scorer = scorer = str(shipped("fuzzy_scorer", self.scorer))
+        if scorer not in SCORERS:
+            raise ValueError(f"fuzzy scorer must be one of {', '.join(SCORERS)}, not {scorer!r}")
+        if not 0 <= threshold <= 100:
+            raise ValueError(f"fuzzy threshold must be within 0..100, not {threshold}")
+        self._min_score, self._scorer = threshold, SCORERS[scorer]
         self._by_key = {}
         for org in self.organisations:
             for name in org.names():
@@ -237,8 +240,8 @@ class OrganisationKB:
     def from_file(
         cls,
         path: str | Path,
-        threshold: float = DEFAULT_FUZZY_THRESHOLD,
-        scorer: str = DEFAULT_SCORER,
+        threshold: float | None = None,
+        scorer: str | None = None,
     ) -> OrganisationKB:
         return cls(load_organisations(path), threshold=threshold, scorer=scorer)
 
@@ -257,15 +260,15 @@ class OrganisationKB:
         return self._fuzzy_link(key)
 
     def _fuzzy_link(self, key: str) -> dict[str, Any]:
-        best = process.extractOne(key, self._keys, scorer=SCORERS[self.scorer], processor=None)
+        best = process.extractOne(key, self._keys, scorer=self._scorer, processor=None)
         if best is None:
             return {"status": "not_found", "reason": "the knowledge base is empty"}
         matched, score, _ = best
-        if score < self.threshold:
+        if score < self._min_score:
             return {
                 "status": "not_found",
                 "reason": f"best match {self._by_key[matched].name!r} scored"
-                f" {score:.1f} < {self.threshold:g}",
+                f" {score:.1f} < {self._min_score:g}",
             }
         return _link(self._by_key[matched], score, "fuzzy", matched)
 
