@@ -13,9 +13,9 @@ the functions do, when called.
 """
 
 from nerkit.registry import store
+from nerkit.registry.gate import gate_settings
 from nerkit.registry.listing import format_versions, list_versions
 from nerkit.registry.promote import (
-    gate_settings,
     promote,
     rescore_version,
     rollback,

@@ -53,8 +53,6 @@ from nerkit.registry.store import (
 
 log = logging.getLogger("registry")
 
-REGISTRY_SETTINGS = Path(__file__).resolve().parents[2] / "conf" / "registry" / "default.yaml"
-
 
 @dataclass
 class Scored:
@@ -234,21 +232,6 @@ def _gate_details(docs: Sequence[Any], chal: Scored, champ: Scored, comparison: 
     }
 
 
-def gate_settings(**overrides: Any) -> dict[str, Any]:
-    """The gate's keywords for :func:`promote` as conf/registry/default.yaml ships them,
-    for callers without Hydra (a notebook, a test); ``overrides`` replace some."""
-    from omegaconf import OmegaConf
-
-    shipped = OmegaConf.load(REGISTRY_SETTINGS)
-    gate = {
-        "min_delta": shipped.min_delta,
-        "max_type_drop": shipped.max_type_drop,
-        "resamples": shipped.bootstrap_resamples,
-        "seed": shipped.bootstrap_seed,
-    }
-    return {**gate, **overrides}
-
-
 def promote(
     tracking_uri: str,
     model_name: str,
@@ -272,7 +255,8 @@ def promote(
     is needed) as the module docstring says. Raises PromotionRefused (aliases unchanged)
     when the gate says no; every outcome is recorded as tags on the versions involved.
     The gate's numbers (``min_delta``, ``max_type_drop``, ``resamples``, ``seed``) have no
-    defaults here: conf/registry/default.yaml is their home (:func:`gate_settings`).
+    defaults here: conf/registry/default.yaml is their home
+    (:func:`nerkit.registry.gate.gate_settings`).
     """
     from nerkit.scoring import paired_bootstrap
 
