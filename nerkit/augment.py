@@ -35,11 +35,12 @@ NameMaker = Callable[[random.Random], str]
 @dataclass(frozen=True)
 class MentionReplacement:
     """Which labels to replace and how often (each distinct name in a document is replaced
-    with this probability; 0 turns the augmentation off)."""
+    with this probability; 0 turns the augmentation off). No values here: train reads
+    them from ``trainer.augment`` (conf/trainer/default.yaml) and the run's seed."""
 
-    labels: tuple[str, ...] = ("ORG",)
-    probability: float = 0.5
-    seed: int = 13
+    labels: tuple[str, ...]
+    probability: float
+    seed: int
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.probability <= 1.0:

@@ -20,6 +20,8 @@ from nerkit.augment import (
 from nerkit.documents import Document, Span, document_problems
 from tests.conftest import labelled_document
 
+ORG = ("ORG",)
+
 
 def labelled(text: str, marks: list[tuple[str, str]]) -> Document:
     return labelled_document("d1", text, *marks)
@@ -48,7 +50,7 @@ def test_every_mention_of_a_name_gets_one_replacement_in_its_own_form() -> None:
     doc = labelled(CONTRACT, MARKS)
     out = replace_mentions(
         doc,
-        MentionReplacement(probability=1.0),
+        MentionReplacement(ORG, 1.0, 13),
         random.Random(0),
         names("Acme Foods", "Blue Ridge"),
     )
@@ -68,15 +70,15 @@ def test_every_mention_of_a_name_gets_one_replacement_in_its_own_form() -> None:
 
 def test_probability_zero_and_one() -> None:
     doc = labelled(CONTRACT, MARKS)
-    same = augment_documents([doc], MentionReplacement(probability=0.0))
+    same = augment_documents([doc], MentionReplacement(ORG, 0.0, 13))
     assert same[0] is doc
-    every = augment_documents([doc], MentionReplacement(probability=1.0), names("Acme", "Blue"))
+    every = augment_documents([doc], MentionReplacement(ORG, 1.0, 13), names("Acme", "Blue"))
     assert replaced_count([doc], every) == 5  # all five ORG mentions, not the person
 
 
 def test_replacement_is_seeded_and_a_share_of_names() -> None:
     docs = [labelled(CONTRACT, MARKS)] * 40
-    settings = MentionReplacement(probability=0.5, seed=3)
+    settings = MentionReplacement(ORG, 0.5, 3)
     first = augment_documents(docs, settings, names("Acme", "Blue"))
     again = augment_documents(docs, settings, names("Acme", "Blue"))
     assert [d.text for d in first] == [d.text for d in again]
@@ -86,13 +88,13 @@ def test_replacement_is_seeded_and_a_share_of_names() -> None:
 
 def test_lower_case_mentions_are_left_alone() -> None:
     doc = labelled("Pay the bank now.", [("bank", "ORG")])
-    out = replace_mentions(doc, MentionReplacement(probability=1.0), random.Random(0), names("X"))
+    out = replace_mentions(doc, MentionReplacement(ORG, 1.0, 13), random.Random(0), names("X"))
     assert out.text == doc.text
 
 
 def test_overlapping_spans_leave_the_document_as_it_is() -> None:
     doc = Document("d", "Union Bank of California", [Span(0, 10, "ORG"), Span(6, 24, "ORG")])
-    out = replace_mentions(doc, MentionReplacement(probability=1.0), random.Random(0), names("X"))
+    out = replace_mentions(doc, MentionReplacement(ORG, 1.0, 13), random.Random(0), names("X"))
     assert out is doc
 
 
@@ -114,4 +116,4 @@ def test_generated_company_is_a_name_without_legal_form() -> None:
 
 def test_probability_out_of_range_is_refused() -> None:
     with pytest.raises(ValueError, match=r"in \[0, 1\]"):
-        MentionReplacement(probability=1.5)
+        MentionReplacement(ORG, 1.5, 13)
