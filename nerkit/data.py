@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from nerkit.documents import Document
+from nerkit.settings import REPO_ROOT
 
 log = logging.getLogger("nerkit.data")
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 SPLITS = ("train", "dev", "test")
 
 

@@ -14,13 +14,31 @@ point, so the code below it reads typed attributes instead of casting config nod
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from nerkit.choices import Aggregation, Precision, Stage, TrainingPrecision
 
 REQUIRED: Any = "???"
 T = TypeVar("T")
+# The checkout nerkit runs from, and its configs: relative data and knowledge-base paths
+# are also looked up from here when the working directory does not hold them.
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CONF = REPO_ROOT / "conf"
+
+
+@functools.cache
+def shipped_config(relative: str) -> dict[str, Any]:
+    """``conf/<relative>`` as the project ships it, a plain dict read once per process: the
+    values library callers without Hydra get (do not modify the dict)."""
+    from omegaconf import OmegaConf
+
+    loaded = OmegaConf.to_container(OmegaConf.load(CONF / relative), resolve=True)
+    if not isinstance(loaded, dict):
+        raise ValueError(f"conf/{relative}: expected a mapping of settings")
+    return {str(k): v for k, v in loaded.items()}
 
 
 def typed(cfg: Any, schema: type[T]) -> T:

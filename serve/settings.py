@@ -31,11 +31,10 @@ from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDic
 
 from nerkit.choices import Merge, Precision
 from nerkit.registry.store import CHAMPION
-from nerkit.settings import REQUIRED, ComputeSettings, OutputSettings, typed
+from nerkit.settings import CONF, REQUIRED, ComputeSettings, OutputSettings, typed
 from nerkit.settings import store_schema as store_named_schema
 from nerkit.tracking import redact_uri
 
-CONF = Path(__file__).resolve().parents[1] / "conf"
 # The one prefix of the environment variables the service reads (pydantic-settings).
 ENV_PREFIX = "NERKIT_"
 API_KEY_ENV = f"{ENV_PREFIX}API_KEY"

@@ -30,8 +30,9 @@ from nerkit.kb.normalise import (
     normalise_money,
 )
 from nerkit.kb.organisations import OrganisationKB
-from nerkit.kb.settings import REPO_ROOT, shipped, shipped_settings
+from nerkit.kb.settings import shipped, shipped_settings
 from nerkit.postprocess import check_offsets
+from nerkit.settings import REPO_ROOT
 
 ENRICHED_LABELS = ("ORG", "DATE", "MONEY", "JURISDICTION")
 

@@ -1,30 +1,21 @@
 """The knowledge base's shipped settings: conf/kb/default.yaml is their one home.
 
 Library callers that leave a setting out (``Enricher()``, ``OrganisationKB(orgs)``) get the
-value that file ships, read once per process.
+value that file ships (:func:`nerkit.settings.shipped_config`).
 """
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
 from typing import Any
 
-import nerkit
+from nerkit.settings import shipped_config
 
-REPO_ROOT = Path(nerkit.__file__).resolve().parents[1]
-KB_SETTINGS = "conf/kb/default.yaml"
+KB_SETTINGS = "kb/default.yaml"
 
 
-@functools.cache
 def shipped_settings() -> dict[str, Any]:
     """conf/kb/default.yaml as a plain dict."""
-    from omegaconf import OmegaConf
-
-    loaded = OmegaConf.to_container(OmegaConf.load(REPO_ROOT / KB_SETTINGS))
-    if not isinstance(loaded, dict):
-        raise ValueError(f"{KB_SETTINGS}: expected a mapping of settings")
-    return {str(k): v for k, v in loaded.items()}
+    return shipped_config(KB_SETTINGS)
 
 
 def shipped(name: str, given: Any = None) -> Any:

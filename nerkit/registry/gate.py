@@ -20,7 +20,6 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 # Float noise in recorded figures must not refuse an equal challenger at min_delta=0.
@@ -284,19 +283,16 @@ def format_comparison(comparison: Comparison) -> str:
     return "\n".join(lines)
 
 
-REGISTRY_SETTINGS = Path(__file__).resolve().parents[2] / "conf" / "registry" / "default.yaml"
-
-
 def gate_settings(**overrides: Any) -> dict[str, Any]:
     """The gate's keywords for :func:`promote` as conf/registry/default.yaml ships them,
     for callers without Hydra (a notebook, a test); ``overrides`` replace some."""
-    from omegaconf import OmegaConf
+    from nerkit.settings import shipped_config
 
-    shipped = OmegaConf.load(REGISTRY_SETTINGS)
+    shipped = shipped_config("registry/default.yaml")
     gate = {
-        "min_delta": shipped.min_delta,
-        "max_type_drop": shipped.max_type_drop,
-        "resamples": shipped.bootstrap_resamples,
-        "seed": shipped.bootstrap_seed,
+        "min_delta": shipped["min_delta"],
+        "max_type_drop": shipped["max_type_drop"],
+        "resamples": shipped["bootstrap_resamples"],
+        "seed": shipped["bootstrap_seed"],
     }
     return {**gate, **overrides}
