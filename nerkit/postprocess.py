@@ -279,7 +279,8 @@ CONFLICT_MIN = 3
 
 @dataclass(frozen=True)
 class Conflict:
-    """Gold entities of one label that a rule would change in the training documents."""
+    """Gold entities of one label that a rule would change in the training and dev
+    documents."""
 
     rule: str
     label: str
@@ -291,8 +292,7 @@ class Conflict:
         return (
             f"{self.rule} would change {self.changed} of {self.total} gold {self.label} "
             f"entities of the training and dev documents (e.g. {self.example}): not applied "
-            f"to "
-            f"{self.label}"
+            f"to {self.label}"
         )
 
 
