@@ -48,6 +48,10 @@ class MentionReplacement:
                 f"mention replacement probability must be in [0, 1], not {self.probability}"
             )
 
+    @property
+    def enabled(self) -> bool:
+        return self.probability > 0.0 and bool(self.labels)
+
 
 def generated_company(rng: random.Random) -> str:
     """A company name from the built-in corpus's generator, without its legal form."""
@@ -144,9 +148,9 @@ def augment_documents(
 ) -> list[Document]:
     """The training documents with mentions replaced (same order; seeded, so the same
     settings give the same documents)."""
-    rng = random.Random(settings.seed)
-    if settings.probability == 0.0 or not settings.labels:
+    if not settings.enabled:
         return list(docs)
+    rng = random.Random(settings.seed)
     return [replace_mentions(doc, settings, rng, make_name) for doc in docs]
 
 

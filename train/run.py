@@ -174,11 +174,9 @@ def training_documents(cfg: TrainSettings, docs: list[Document]) -> list[Documen
     from nerkit.augment import MentionReplacement, augment_documents, replaced_count
 
     augment = cfg.trainer.augment
-    if not augment.probability or not augment.labels:
+    settings = MentionReplacement(tuple(augment.labels), augment.probability, cfg.seed)
+    if not settings.enabled:
         return docs
-    settings = MentionReplacement(
-        labels=tuple(augment.labels), probability=augment.probability, seed=cfg.seed
-    )
     augmented = augment_documents(docs, settings)
     log.info(
         "mention replacement: %d labelled %s mentions replaced by generated names "
