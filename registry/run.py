@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 from nerkit.choices import Precision
 from nerkit.registry import (
     RegistryError,
     format_versions,
+    gate_keywords,
     list_versions,
     promote,
     register_bundle,
@@ -66,16 +68,13 @@ def promote_challenger(cfg: RegistryStageSettings) -> dict[str, Any]:
     decision = promote(
         cfg.tracking.uri,
         name,
-        min_delta=cfg.registry.min_delta,
-        max_type_drop=cfg.registry.max_type_drop,
+        **gate_keywords(asdict(cfg.registry)),
         version=cfg.version,
         data=cfg.data,
         split=cfg.split,
         device=cfg.device,
         batch_tokens=cfg.batch_tokens,
         connect_attempts=cfg.connect_attempts,
-        resamples=cfg.registry.bootstrap_resamples,
-        seed=cfg.registry.bootstrap_seed,
     )
     if decision.comparison is not None:
         print(decision.table)

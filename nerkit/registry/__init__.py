@@ -13,7 +13,7 @@ the functions do, when called.
 """
 
 from nerkit.registry import store
-from nerkit.registry.gate import gate_settings
+from nerkit.registry.gate import gate_keywords, gate_settings
 from nerkit.registry.listing import format_versions, list_versions
 from nerkit.registry.promote import (
     promote,
@@ -26,6 +26,7 @@ from nerkit.registry.store import *  # noqa: F403  (aliases, tags, errors, versi
 
 __all__ = [
     "format_versions",
+    "gate_keywords",
     "gate_settings",
     "list_versions",
     "promote",

@@ -283,16 +283,19 @@ def format_comparison(comparison: Comparison) -> str:
     return "\n".join(lines)
 
 
+def gate_keywords(registry: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`promote`'s gate keywords from the registry settings (conf/registry)."""
+    return {
+        "min_delta": registry["min_delta"],
+        "max_type_drop": registry["max_type_drop"],
+        "resamples": registry["bootstrap_resamples"],
+        "seed": registry["bootstrap_seed"],
+    }
+
+
 def gate_settings(**overrides: Any) -> dict[str, Any]:
     """The gate's keywords for :func:`promote` as conf/registry/default.yaml ships them,
     for callers without Hydra (a notebook, a test); ``overrides`` replace some."""
     from nerkit.settings import shipped_config
 
-    shipped = shipped_config("registry/default.yaml")
-    gate = {
-        "min_delta": shipped["min_delta"],
-        "max_type_drop": shipped["max_type_drop"],
-        "resamples": shipped["bootstrap_resamples"],
-        "seed": shipped["bootstrap_seed"],
-    }
-    return {**gate, **overrides}
+    return {**gate_keywords(shipped_config("registry/default.yaml")), **overrides}
