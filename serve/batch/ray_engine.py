@@ -109,10 +109,7 @@ class NerActor:
         self.name, self.version = bundle.name, bundle.version
         predictor = Predictor.from_bundle(
             bundle.path,
-            device=spec["device"],
-            precision=spec["precision"],
-            batch_tokens=spec["batch_tokens"],
-            compile=spec["compile"],
+            **spec["engine"],
             workers=1,
             max_docs_in_flight=spec["batch_size"],
         )
@@ -224,10 +221,7 @@ def actor_spec(job: Job, pool: Pool) -> dict[str, Any]:
         "tracking_uri": cfg.tracking.uri,
         "cache_dir": str(Path(cfg.cache_dir).resolve()),
         "model_name": cfg.registry.model_name,
-        "device": cfg.device,
-        "precision": cfg.precision.value,
-        "batch_tokens": cfg.batch_tokens,
-        "compile": cfg.compile,
+        "engine": cfg.engine_options(),
         "batch_size": pool.batch_size,
         "cpus_per_actor": cfg.ray.cpus_per_actor,
         "rules": cfg.postprocess.rules,
