@@ -32,14 +32,11 @@ class ModelUnderTest:
     aggregation: str = "first"
 
 
-def tags_for(labels: Sequence[str]) -> list[str]:
-    return ["O"] + [f"{p}-{label}" for label in labels for p in ("B", "I")]
-
-
 def load_model_under_test(args: argparse.Namespace, labels: Sequence[str]) -> ModelUnderTest:
     import torch
 
     from nerkit.models import BUNDLED_MINILM, load_token_classifier, load_tokenizer
+    from train.run import tags_for
 
     if args.model:
         from nerkit.bundle import load_bundle

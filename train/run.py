@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ def is_main_process() -> bool:
     return int(os.environ.get("RANK", "0")) == 0
 
 
-def tags_for(labels: list[str]) -> list[str]:
+def tags_for(labels: Iterable[str]) -> list[str]:
     """IOB2 tag list for entity types: ``O`` first, then ``B-X``, ``I-X`` per type."""
     return ["O"] + [f"{prefix}-{label}" for label in sorted(labels) for prefix in ("B", "I")]
 
