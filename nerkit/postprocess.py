@@ -4,7 +4,9 @@ A rule is any callable ``(text, entities) -> entities``. The built-in ones:
 
 - :class:`ScoreThreshold` drops entities scored below a per-label threshold;
 - :class:`MergeAdjacent` joins same-label entities split only by punctuation/whitespace;
-- :class:`ExtendOrgLegalSuffix` grows an ORG over a trailing legal form (", Inc.").
+- :class:`ExtendOrgLegalSuffix` grows an ORG over a trailing legal form (", Inc.");
+- :class:`nerkit.aliases.DefinedTermAliases` labels the mentions of a contract's defined
+  short name ('... LLC (the "Ashford")') as the entity it names.
 
 :func:`build_chain` turns a list of rules (callables, ``{_target_: ...}`` mappings as in
 conf/postprocess/default.yaml, or dotted import paths) into one callable. Every rule keeps
@@ -305,8 +307,9 @@ def gold_entities(doc: Document) -> list[Entity]:
 
 def gold_conflicts(spec: Any, docs: Sequence[Document]) -> list[Conflict]:
     """The labels whose gold entities ``spec``'s rule changes beyond ``CONFLICT_SHARE``: a
-    rule that rewrites the annotators' own entities contradicts how the data is labelled
-    (a corpus that leaves ", Inc." outside an ORG, addresses labelled line by line)."""
+    rule that rewrites the annotators' own entities, or adds one where they labelled
+    nothing, contradicts how the data is labelled (a corpus that leaves ", Inc." outside
+    an ORG, addresses labelled line by line, defined names left unlabelled)."""
     rule = build_rule(spec)
     name = type(rule).__name__
     changed: Counter[str] = Counter()
@@ -314,17 +317,26 @@ def gold_conflicts(spec: Any, docs: Sequence[Document]) -> list[Conflict]:
     examples: dict[str, str] = {}
     for doc in docs:
         gold = gold_entities(doc)
-        kept = {(e.start, e.end, e.label) for e in rule(doc.text, list(gold))}
+        output = rule(doc.text, list(gold))
+        kept = {(e.start, e.end, e.label) for e in output}
         for entity in gold:
             total[entity.label] += 1
             if (entity.start, entity.end, entity.label) not in kept:
                 changed[entity.label] += 1
                 examples.setdefault(entity.label, repr(entity.text))
+        for entity in added_outside_gold(output, gold):
+            changed[entity.label] += 1
+            examples.setdefault(entity.label, f"added {entity.text!r}")
     return [
         Conflict(name, label, n, total[label], examples[label])
         for label, n in sorted(changed.items())
         if n >= CONFLICT_MIN and n > CONFLICT_SHARE * total[label]
     ]
+
+
+def added_outside_gold(output: Sequence[Entity], gold: Sequence[Entity]) -> list[Entity]:
+    """Entities a rule added where the annotators labelled nothing at all."""
+    return [e for e in output if not any(g.start < e.end and e.start < g.end for g in gold)]
 
 
 def fit_to_labels(
