@@ -29,6 +29,36 @@ DEFINITION_RE = re.compile(
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"\w+")
+# Capitalised at the start of a sentence or in a heading ("The Bank shall", "BY ASHFORD"),
+# never part of a name the term sits in.
+FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "any",
+        "as",
+        "at",
+        "between",
+        "by",
+        "each",
+        "for",
+        "from",
+        "if",
+        "in",
+        "of",
+        "on",
+        "or",
+        "said",
+        "such",
+        "that",
+        "the",
+        "this",
+        "to",
+        "whereas",
+        "with",
+    ]
+)
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -58,7 +88,8 @@ class DefinedTermAliases:
     with a capital letter: "the loan" is not a name. Mentions match the term as written
     or in capitals ("Bank", "BANK") on word boundaries; a mention that overlaps an
     entity keeps that entity, and one that runs on into a word written the same way is
-    part of another name ("Ashford Hospitality Finance") and is left alone. An added mention takes the defining entity's score.
+    part of another name ("Ashford Hospitality Finance") and is left alone. An added
+    mention takes the defining entity's score.
     """
 
     def __init__(self, labels: Sequence[str] | None = None, max_gap_chars: int = 120) -> None:
@@ -126,7 +157,12 @@ def inside_longer_name(text: str, start: int, end: int) -> bool:
     style = case_style(text[start:end])
     before = re.search(r"(\w+) $", text[max(0, start - 40) : start])
     after = re.match(r" (\w+)", text[end : end + 40])
-    return any(m is not None and case_style(m.group(1)) == style for m in (before, after))
+    return any(
+        m is not None
+        and case_style(m.group(1)) == style
+        and m.group(1).casefold() not in FUNCTION_WORDS
+        for m in (before, after)
+    )
 
 
 def case_style(word: str) -> str:

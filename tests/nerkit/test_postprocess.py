@@ -185,6 +185,7 @@ def test_build_chain_from_the_default_yaml_as_dictconfig() -> None:
         "ScoreThreshold",
         "MergeAdjacent",
         "ExtendOrgLegalSuffix",
+        "DefinedTermAliases",
     ]
     out = chain(TEXT, raw_entities())
     assert texts(out) == ["Acme Holdings, Inc.", "JPMorgan Chase Bank, N.A.", "Jane Doe"]
@@ -308,4 +309,8 @@ def test_the_sec_agreements_leave_the_legal_suffix_outside(sec_fin: Path) -> Non
         ("ExtendOrgLegalSuffix", "ORG"),
         ("MergeAdjacent", "LOC"),
     }
-    assert [r["_target_"].rsplit(".", 1)[1] for r in fitted] == ["ScoreThreshold", "MergeAdjacent"]
+    assert [r["_target_"].rsplit(".", 1)[1] for r in fitted] == [
+        "ScoreThreshold",
+        "MergeAdjacent",
+        "DefinedTermAliases",
+    ]
