@@ -29,10 +29,6 @@ MISSED = "(missed)"
 SPURIOUS = "(spurious)"
 
 
-def entity_type(tag: str) -> str:
-    return tag.split("-", 1)[1] if "-" in tag else tag
-
-
 def as_output_path(reader: Any) -> Any:
     """``reader`` as an :class:`~nerkit.output.OutputPath` (a bare predictor: no chain)."""
     from nerkit.output import OutputPath

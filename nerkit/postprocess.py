@@ -60,6 +60,10 @@ class ScoreThreshold:
         return f"ScoreThreshold(thresholds={self.thresholds}, default={self.default})"
 
 
+# A blank line ends whatever stood before it: two parties listed one a paragraph are two.
+PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\r]*\n")
+
+
 def is_separator_only(gap: str) -> bool:
     """True for text made only of whitespace and punctuation (no letters or digits)."""
     return not any(ch.isalnum() for ch in gap)
@@ -70,7 +74,7 @@ class MergeAdjacent:
 
     A model often restarts an entity at punctuation ("JPMorgan Chase Bank" + "N.A.").
     Entities whose gap is at most ``max_gap_chars`` characters, none of them a letter or
-    digit, become one. ``labels=None`` merges every label.
+    digit and no blank line among them, become one. ``labels=None`` merges every label.
 
     The merged score is the ``min`` of the parts by default: a merged entity is no surer
     than its weakest part. ``score="mean"`` takes the plain mean of the parts' scores.
@@ -92,7 +96,12 @@ class MergeAdjacent:
         if left.label != right.label or (self.labels is not None and left.label not in self.labels):
             return False
         gap = right.start - left.end
-        return 0 <= gap <= self.max_gap_chars and is_separator_only(text[left.end : right.start])
+        between = text[left.end : right.start]
+        return (
+            0 <= gap <= self.max_gap_chars
+            and is_separator_only(between)
+            and not PARAGRAPH_BREAK_RE.search(between)
+        )
 
     def _merged(self, text: str, parts: list[Entity]) -> Entity:
         if len(parts) == 1:

@@ -54,10 +54,6 @@ __all__ = [
 ]
 
 
-class LoadFailed(RuntimeError):
-    """A resolved version could not be loaded or warmed up."""
-
-
 class NotReady(RuntimeError):
     """No model (or not every model) is loaded yet."""
 

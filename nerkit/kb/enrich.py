@@ -34,8 +34,6 @@ from nerkit.kb.settings import shipped, shipped_settings
 from nerkit.postprocess import check_offsets
 from nerkit.settings import REPO_ROOT
 
-ENRICHED_LABELS = ("ORG", "DATE", "MONEY", "JURISDICTION")
-
 
 @dataclass(frozen=True)
 class KBConfig:

@@ -81,6 +81,18 @@ def test_merge_adjacent_leaves_words_gaps_labels_alone() -> None:
     assert len(MergeAdjacent()(text, entities)) == len(entities)
 
 
+def test_merge_adjacent_does_not_merge_across_a_blank_line() -> None:
+    text = "Wells Fargo Bank, N.A.\n\nSELLERS-HUGHES, LLC\nACME"
+    entities = [
+        entity(text, "Wells Fargo Bank, N.A."),
+        entity(text, "SELLERS-HUGHES, LLC"),
+        entity(text, "ACME"),
+    ]
+    merged = MergeAdjacent(max_gap_chars=3)(text, entities)
+    # The blank line ends the first party; a single line break still joins.
+    assert texts(merged) == ["Wells Fargo Bank, N.A.", "SELLERS-HUGHES, LLC\nACME"]
+
+
 def test_merge_adjacent_only_listed_labels() -> None:
     text = "Jane Doe, Acme, Beta"
     entities = [

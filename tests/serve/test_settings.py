@@ -10,6 +10,7 @@ from hydra.core.config_store import ConfigStore
 from hydra.errors import ConfigCompositionException
 from omegaconf.errors import ValidationError
 
+from nerkit.settings import shipped_config
 from serve.settings import ServeStageSettings, Settings, SlotSpec, check_alias
 
 CONF = Path(__file__).resolve().parents[2] / "conf"
@@ -30,7 +31,7 @@ def test_defaults_serve_the_champion_of_the_registered_model():
     assert settings.batch_tokens is None and settings.cpu_threads is None  # by device
     assert not settings.compile
     assert settings.kb is not None and settings.kb["organisations"].endswith("organisations.csv")
-    assert len(settings.postprocess_rules) == 3
+    assert list(settings.postprocess_rules) == shipped_config("postprocess/default.yaml")["rules"]
     assert settings.open
 
 
