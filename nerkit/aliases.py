@@ -15,8 +15,10 @@ entity covers yet.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from nerkit.documents import Entity
@@ -100,25 +102,27 @@ class DefinedTermAliases:
 
     def definitions(self, text: str, entities: Sequence[Entity]) -> list[Definition]:
         ordered = sorted(entities, key=lambda e: (e.end, e.start))
+        ends = [e.end for e in ordered]
         found: list[Definition] = []
         previous_end = 0
         for match in DEFINITION_RE.finditer(text):
             term = match.group("term")
-            entity = self._named(term, ordered, previous_end, match.start())
+            stop = bisect.bisect_right(ends, match.start())
+            entity = self._named(term, ordered, stop, previous_end, match.start())
             previous_end = match.end()
             if entity is not None:
                 found.append(Definition(term, match.start("term"), match.end("term"), entity))
         return found
 
     def _named(
-        self, term: str, ordered: Sequence[Entity], after: int, before: int
+        self, term: str, ordered: Sequence[Entity], stop: int, after: int, before: int
     ) -> Entity | None:
+        """The nearest entity of ``ordered[:stop]`` (by end, all ending by ``before``) the
+        term names; the walk stops at the gap limit, so it reads only a few entities."""
         if not term[:1].isupper():
             return None
         term_words = words(term)
-        for entity in reversed(ordered):
-            if entity.end > before:
-                continue
+        for entity in (ordered[i] for i in range(stop - 1, -1, -1)):
             if entity.start < after or before - entity.end > self.max_gap_chars:
                 return None
             if self._applies(entity) and contains_run(words(entity.text), term_words):
@@ -129,14 +133,18 @@ class DefinedTermAliases:
         return self.labels is None or entity.label in self.labels
 
     def __call__(self, text: str, entities: list[Entity]) -> list[Entity]:
-        taken = sorted((e.start, e.end) for e in entities)
-        added: list[Entity] = []
+        by_form: dict[str, Entity] = {}
         for definition in self.definitions(text, entities):
-            source = definition.entity
-            for start, end in mentions(text, definition.term):
-                if not overlaps(taken, start, end) and not inside_longer_name(text, start, end):
-                    added.append(Entity(source.label, start, end, text[start:end], source.score))
-                    taken.append((start, end))
+            for form in (definition.term, definition.term.upper()):
+                by_form.setdefault(form, definition.entity)
+        if not by_form:
+            return entities
+        covered = Coverage(entities)
+        added = [
+            Entity(source.label, start, end, text[start:end], source.score)
+            for (start, end), source in mentions(text, by_form)
+            if not covered.overlaps(start, end) and not inside_longer_name(text, start, end)
+        ]
         return sorted([*entities, *added], key=lambda e: (e.start, e.end))
 
     def __repr__(self) -> str:
@@ -144,11 +152,26 @@ class DefinedTermAliases:
         return f"DefinedTermAliases(labels={labels}, max_gap_chars={self.max_gap_chars})"
 
 
-def mentions(text: str, term: str) -> list[tuple[int, int]]:
-    """Where ``term`` occurs as written or in capitals, on word boundaries."""
-    forms = sorted({term, term.upper()})
+def mentions(text: str, by_form: Mapping[str, Entity]) -> list[tuple[tuple[int, int], Entity]]:
+    """Every occurrence of a form on word boundaries, with the entity it names, in one pass
+    over the text (the longest form first where two start at the same place)."""
+    forms = sorted(by_form, key=len, reverse=True)
     pattern = r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)"
-    return [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+    return [((m.start(), m.end()), by_form[m.group()]) for m in re.finditer(pattern, text)]
+
+
+class Coverage:
+    """Whether a range overlaps any of a set of entities, in O(log n) a question."""
+
+    def __init__(self, entities: Sequence[Entity]) -> None:
+        spans = sorted((e.start, e.end) for e in entities)
+        self.starts = [start for start, _ in spans]
+        # furthest[i]: the largest end among the first i + 1 spans by start.
+        self.furthest = list(itertools.accumulate((end for _, end in spans), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)  # spans starting before ``end``
+        return i > 0 and self.furthest[i - 1] > start
 
 
 def inside_longer_name(text: str, start: int, end: int) -> bool:
@@ -169,7 +192,3 @@ def case_style(word: str) -> str:
     if word.isupper():
         return "upper"
     return "title" if word[:1].isupper() else "lower"
-
-
-def overlaps(taken: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in taken)

@@ -15,6 +15,7 @@ conf/postprocess/default.yaml, or dotted import paths) into one callable. Every 
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import importlib
@@ -201,14 +202,15 @@ class ExtendOrgLegalSuffix:
 
     def __call__(self, text: str, entities: list[Entity]) -> list[Entity]:
         ordered = sorted(entities, key=lambda e: (e.start, e.end))
+        starts = [e.start for e in ordered]
         out = []
-        for i, entity in enumerate(ordered):
+        for entity in ordered:
             if entity.label not in self.labels:
                 out.append(entity)
                 continue
-            limit = min(
-                (e.start for e in ordered[i + 1 :] if e.start >= entity.end), default=len(text)
-            )
+            # The next entity to start at or after this one's end: growth stops there.
+            following = bisect.bisect_left(starts, entity.end)
+            limit = starts[following] if following < len(starts) else len(text)
             out.append(self._extended(text, entity, limit))
         return out
 

@@ -144,3 +144,29 @@ def test_fitting_keeps_the_rule_where_defined_names_are_labelled() -> None:
         for i in range(5)
     ]
     assert fit_to_labels([RULE], docs) == ([RULE], [])
+
+
+def test_coverage_answers_as_a_scan_of_every_span_would() -> None:
+    import random
+
+    from nerkit.aliases import Coverage
+
+    rng = random.Random(5)
+    for _ in range(50):
+        spans = [(s, s + rng.randint(1, 12)) for s in (rng.randint(0, 80) for _ in range(8))]
+        covered = Coverage([Entity("ORG", s, e, "x" * (e - s), 1.0) for s, e in spans])
+        for start in range(0, 95):
+            end = start + rng.randint(1, 6)
+            assert covered.overlaps(start, end) == any(s < end and start < e for s, e in spans)
+
+
+def test_a_longer_defined_name_wins_over_a_shorter_one_at_the_same_place() -> None:
+    text = (
+        'Shanghai Solutions Software Co ("Shanghai Solutions") and Shanghai Bank ("Shanghai").'
+        "\nShanghai Solutions pays Shanghai."
+    )
+    parties = [entity(text, "Shanghai Solutions Software Co"), entity(text, "Shanghai Bank")]
+    new = {(t, start) for _, t, start, _ in added(text, parties)}
+    assert ("Shanghai Solutions", text.rindex("Shanghai Solutions")) in new
+    assert ("Shanghai", text.rindex("Shanghai.")) in new
+    assert all(t != "Shanghai" or start != text.rindex("Shanghai Solutions") for t, start in new)
