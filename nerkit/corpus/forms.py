@@ -3,7 +3,8 @@ guaranties, certificates, opinions and agreements, and the fixed schedules. Long
 contracts carry several, as real ones do.
 
 A form is a heading and a body of blocks (the data file's header says what each block
-writes); the blocks that reuse the clause library's articles name them by key.
+writes); the blocks that reuse the clause library's articles name them by key, and a
+signature block names its signer alone: the lines under it are the file's ``signature``.
 """
 
 from __future__ import annotations
@@ -58,7 +59,9 @@ class Form:
 
 @functools.cache
 def forms() -> dict[str, Form]:
-    return {name: read_form(node) for name, node in data_file("forms.yaml").entries()}
+    fields = data_file("forms.yaml").fields(("signature", "forms"))
+    signature = read_signature(fields["signature"])
+    return {name: read_form(node, signature) for name, node in fields["forms"].entries()}
 
 
 def write_block(writer: ContractWriter, block: Block, budget: int) -> None:
@@ -76,17 +79,26 @@ def write_block(writer: ContractWriter, block: Block, budget: int) -> None:
 # -- reading the data file ------------------------------------------------------------
 
 
-def read_form(node: DataNode) -> Form:
+def read_signature(node: DataNode) -> tuple[str, ...]:
+    """The lines every signature block writes under its signer ("By: ____", "Name: ...")."""
+    lines = node.templates(CLAUSE_PLACEHOLDERS)
+    if not lines:
+        node.fail("give the lines written under a signer, e.g. ['By: ____', 'Name: [●]']")
+    return lines
+
+
+def read_form(node: DataNode, signature: tuple[str, ...]) -> Form:
+    """A form; ``signature`` is what its signature blocks write under the signer."""
     fields = node.fields(("label", "title", "body"))
     return Form(
         labels=fields["label"].one_or_more(),
         titles=fields["title"].one_or_more(),
-        body=tuple(read_block(element) for element in fields["body"].elements()),
+        body=tuple(read_block(element, signature) for element in fields["body"].elements()),
     )
 
 
-def read_block(node: DataNode) -> Block:
-    kinds = ("paragraph", "lines", "numbered", "sections")
+def read_block(node: DataNode, signature: tuple[str, ...]) -> Block:
+    kinds = ("paragraph", "lines", "signature", "numbered", "sections")
     fields = node.fields((), (*kinds, "when_budget_over"))
     given = [kind for kind in kinds if kind in fields]
     if len(given) != 1:
@@ -98,10 +110,31 @@ def read_block(node: DataNode) -> Block:
         limit = fields.get("when_budget_over")
         return Paragraph(value.template(CLAUSE_PLACEHOLDERS), limit.integer() if limit else None)
     if kind == "lines":
-        return Lines(value.templates(CLAUSE_PLACEHOLDERS))
+        return read_lines(value, signature)
+    if kind == "signature":
+        return Lines((read_signer(value), *signature))
     if kind == "numbered":
         return Numbered(value.templates(CLAUSE_PLACEHOLDERS))
     return read_sections(value)
+
+
+def read_lines(node: DataNode, signature: tuple[str, ...]) -> Lines:
+    templates = node.templates(CLAUSE_PLACEHOLDERS)
+    if len(templates) > 1 and templates[1:] == signature:
+        signer = f"signature: {templates[0]!r}"
+        node.fail(f"these lines are the shared signature block: write {signer} instead")
+    return Lines(templates)
+
+
+def read_signer(node: DataNode) -> str:
+    """A signature block's one line of its own, the signer's."""
+    if isinstance(node.value, list):
+        first = f"{node.value[0]!r}" if node.value else "'{A_CAPS}'"
+        node.fail(
+            f"a signature block names its signer alone (signature: {first}); "
+            "the lines under it are the file's top-level signature"
+        )
+    return node.template(CLAUSE_PLACEHOLDERS)
 
 
 def read_sections(node: DataNode) -> Sections:

@@ -20,7 +20,7 @@ from nerkit.corpus.clauses import (
 from nerkit.corpus.datafiles import CorpusDataError, DataNode, parse_data
 from nerkit.corpus.deal import ENTITY_SLOTS, PLACEHOLDERS
 from nerkit.corpus.disclosures import listings, read_listing
-from nerkit.corpus.forms import forms, read_form
+from nerkit.corpus.forms import Lines, forms, read_form, read_signature
 from nerkit.corpus.generator import KINDS, make_deal
 from nerkit.corpus.jurisdictions import jurisdiction_table, read_jurisdiction
 from nerkit.corpus.parties import People, names
@@ -193,9 +193,49 @@ def test_an_unknown_schedule_names_the_contract_types_file() -> None:
         resolve_attachments(clauses)
 
 
+SIGNATURE = ("By: ____", "Name: [●]")
+
+
 def test_a_form_may_only_reuse_articles_of_the_library() -> None:
     form = "label: EXHIBIT A\ntitle: FORM\nbody:\n  - sections: {from: [warranty]}\n"
-    assert "no article of the clause library has the key 'warranty'" in error_of(read_form, form)
+    message = error_of(lambda node: read_form(node, SIGNATURE), form)
+    assert "no article of the clause library has the key 'warranty'" in message
+
+
+def test_a_signature_block_writes_the_shared_lines_under_its_signer() -> None:
+    form = "label: EXHIBIT A\ntitle: FORM\nbody:\n  - signature: '{A_NAME}'\n"
+    read = read_form(parse_data(form, "nerkit/corpus/data/test.yaml"), SIGNATURE)
+    assert read.body == (Lines(("{A_NAME}", *SIGNATURE)),)
+
+
+@pytest.mark.parametrize(
+    ("block", "where", "problem"),
+    [
+        (
+            "signature: ['{A_NAME}', 'By: ____']",
+            "body[0].signature: a signature block names its signer alone",
+            "(signature: '{A_NAME}'); the lines under it are the file's top-level signature",
+        ),
+        (
+            "lines: ['{A_NAME}', 'By: ____', 'Name: [●]']",
+            "body[0].lines: these lines are the shared signature block",
+            "write signature: '{A_NAME}' instead",
+        ),
+        ("signature: '{SIGNER}'", "body[0].signature: unknown placeholder {SIGNER}", ""),
+    ],
+)
+def test_a_malformed_signature_block_names_the_place_and_the_fix(
+    block: str, where: str, problem: str
+) -> None:
+    form = f"label: EXHIBIT A\ntitle: FORM\nbody:\n  - {block}\n"
+    message = error_of(lambda node: read_form(node, SIGNATURE), form)
+    assert message.startswith(f"nerkit/corpus/data/test.yaml: {where}")
+    assert problem in message
+
+
+def test_the_forms_file_gives_the_signature_lines() -> None:
+    message = error_of(read_signature, "[]")
+    assert message.startswith("nerkit/corpus/data/test.yaml: (top level): give the lines")
 
 
 def test_a_row_may_only_draw_from_named_lists() -> None:
