@@ -44,18 +44,16 @@ from nerkit.batching import (
     plan_batches,
     stitched_reading,
 )
-from nerkit.chunks import MAX_CHUNK_DOCS, Chunk, iter_chunks
+from nerkit.chunks import Chunk, iter_chunks
 from nerkit.devices import available_cpus
 from nerkit.windows import TokenizedText, document_encoder, document_windows, tokenize_documents
 
 __all__ = [
     "DEFAULT_DOCS_IN_FLIGHT",
-    "MAX_CHUNK_DOCS",
     "StreamEngine",
     "StreamResult",
     "chunk_chars",
     "default_workers",
-    "iter_chunks",
     "tokenize_each",
 ]
 

@@ -23,10 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nerkit.devices import resolve_precision
-from nerkit.modelref import CACHE_MARKER_SUFFIX, SHA_TAG, BundleCache
+from nerkit.modelref import BundleCache
 from serve.loaded_model import LoadedModel, model_chain, warm_up
-from serve.loaders import BundleRef, DefaultLoader, Loader, ReloadRejected, cpu_threads
+from serve.loaders import BundleRef, DefaultLoader, Loader, ReloadRejected
 from serve.merging import merge_entities
 from serve.settings import Settings, SlotSpec
 
@@ -35,8 +34,6 @@ log = logging.getLogger("serve.models")
 # What callers import from here; the parts live in serve.loaders (finding and building),
 # serve.loaded_model (one loaded version) and serve.merging (several models' answers).
 __all__ = [
-    "CACHE_MARKER_SUFFIX",
-    "SHA_TAG",
     "BundleCache",
     "BundleRef",
     "DefaultLoader",
@@ -45,10 +42,7 @@ __all__ = [
     "ModelManager",
     "NotReady",
     "ReloadRejected",
-    "cpu_threads",
     "merge_entities",
-    "model_chain",
-    "resolve_precision",
     "shown",
     "warm_up",
 ]

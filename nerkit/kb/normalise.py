@@ -19,18 +19,14 @@ from __future__ import annotations
 from nerkit.kb import dates, jurisdictions, money
 from nerkit.kb.dates import DATE_ORDERS, normalise_date
 from nerkit.kb.jurisdictions import normalise_jurisdiction
-from nerkit.kb.lookup import CACHE_SIZE, plain_text, unparsed
 from nerkit.kb.money import normalise_money
 
 __all__ = [
-    "CACHE_SIZE",
     "DATE_ORDERS",
     "clear_caches",
     "normalise_date",
     "normalise_jurisdiction",
     "normalise_money",
-    "plain_text",
-    "unparsed",
 ]
 
 

@@ -11,6 +11,7 @@ import pytest
 import torch
 
 import nerkit.stream as stream
+from nerkit.chunks import MAX_CHUNK_DOCS, iter_chunks
 from nerkit.decoding import stitch_windows, window_weights
 from nerkit.predictor import Predictor
 from nerkit.windows import WindowConfig, document_encoder, tokenize_documents
@@ -200,8 +201,8 @@ def test_documents_held_stay_within_the_bound(tiny_model, tokenizer, contract_ta
     for yielded, _result in enumerate(predictor.predict_stream(source()), start=1):
         worst = max(worst, pulled - yielded)
     # The bound, plus the chunk being filled and those the workers hold ahead.
-    assert worst <= 4 + stream.MAX_CHUNK_DOCS
-    chunk_docs = max(len(c.ids) for c in stream.iter_chunks(enumerate(texts), 1500))
+    assert worst <= 4 + MAX_CHUNK_DOCS
+    chunk_docs = max(len(c.ids) for c in iter_chunks(enumerate(texts), 1500))
     assert worst <= 4 + (predictor.workers + 2) * chunk_docs
     assert pulled == 60
 
