@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.documents import corpus_passages
 from bench.load_phases import abandoned_request, closed_loop, open_loop, print_row
 from bench.load_service import (
     check_loopback,
@@ -39,7 +40,6 @@ from bench.load_service import (
     tiny_bundle,
     wait_ready,
 )
-from nerkit.benchmark_documents import corpus_passages
 
 # The targets the verdicts check (see the module doc).
 REFUSAL_BUDGET_S = 0.050

@@ -35,7 +35,7 @@ def free_port() -> int:
 
 def tiny_bundle(folder: Path) -> Path:
     """A tiny randomly initialised BERT bundle (measures the service, not a model)."""
-    from nerkit.benchmark_documents import LABELS
+    from bench.documents import LABELS
     from nerkit.bundle import BundleMeta, save_bundle
     from nerkit.models import BUNDLED_MINILM, load_tokenizer, tiny_token_classifier
 

@@ -38,10 +38,10 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from bench.documents import LABELS, load_benchmark_documents
 from bench.fair import best_by_precision, fair_table, pipeline_specs, run_pipeline
 from bench.measure import format_rates, load_average, matmul_rates
 from bench.readings import Reading, format_table, load_model_under_test, run_engine
-from nerkit.benchmark_documents import LABELS, load_benchmark_documents
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

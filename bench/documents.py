@@ -1,9 +1,9 @@
 """Documents for benchmarks: long labelled contracts, and passages of them as requests.
 
-The benchmarks (``bench/``) read the built-in corpus' test split, the documents training
-holds out, so a trained bundle is measured on contracts it never saw; or any labelled
-file; or, where the corpus cannot be generated (Faker missing), synthetic contracts with
-gold spans. :func:`load_benchmark_documents` chooses among them and says which it used.
+The benchmarks read the built-in corpus' test split, the documents training holds out,
+so a trained bundle is measured on contracts it never saw; or any labelled file; or, where
+the corpus cannot be generated (Faker missing), synthetic contracts with gold spans.
+:func:`load_benchmark_documents` chooses among them and says which it used.
 """
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ import functools
 import random
 
 from nerkit.documents import Document, Span
+from nerkit.settings import shipped_config
 
 # The entity types of the built-in corpus and of the synthetic contracts.
 LABELS = ["DATE", "JURISDICTION", "MONEY", "ORG", "PERSON"]
 
 
 def corpus_test_documents(n_docs: int, seed: int) -> list[Document]:
-    """The first ``n_docs`` of the built-in corpus' test split, as ``conf/data/builtin.yaml``.
+    """The first ``n_docs`` of the built-in corpus' test split: ``conf/data/builtin.yaml``'s
+    corpus and split, generated and split with ``seed``.
 
     The split is the one training holds out, so a trained bundle is scored on documents it
     never saw. When the default corpus has fewer test documents, a larger corpus is
@@ -26,11 +28,11 @@ def corpus_test_documents(n_docs: int, seed: int) -> list[Document]:
     """
     from nerkit.data import load_data  # the corpus needs Faker: imported when asked for
 
-    corpus_size = 60
+    builtin = shipped_config("data/builtin.yaml")
+    corpus_size = int(builtin["n_docs"])
 
     def test_split() -> list[Document]:
-        settings = {"source": "builtin", "n_docs": corpus_size, "corpus_seed": seed}
-        settings |= {"split_seed": seed, "dev_ratio": 0.1, "test_ratio": 0.15}
+        settings = builtin | {"n_docs": corpus_size, "corpus_seed": seed, "split_seed": seed}
         return list(load_data(settings)["test"])
 
     test = test_split()
