@@ -24,13 +24,15 @@ from nerkit.settings import EvaluateSettings, typed
 
 log = logging.getLogger("evaluate")
 
-CACHE_DIR = ".cache/models"
 
-
-def resolve_model(uri: str, tracking_uri: str, cache_dir: str | Path = CACHE_DIR) -> ResolvedBundle:
-    """The verified local bundle behind a folder, ``runs:/...`` or ``models:/...`` URI."""
+def resolve_model(cfg: EvaluateSettings) -> ResolvedBundle:
+    """The verified local bundle behind ``model_uri``: a folder, ``runs:/...`` or
+    ``models:/...`` (downloaded into ``cache_dir``, the newest ``cache_keep`` kept)."""
+    uri = cfg.model_uri
     try:
-        return resolve_bundle(uri, tracking_uri, cache_dir, Path(uri).name)
+        return resolve_bundle(
+            uri, cfg.tracking.uri, cfg.cache_dir, Path(uri).name, cache_keep=cfg.cache_keep
+        )
     except ValueError as err:
         raise FileNotFoundError(str(err)) from err
 
@@ -52,7 +54,7 @@ def run(config: Any) -> dict[str, float]:
     cfg = typed(config, EvaluateSettings)
     if cfg.tracking.enabled and cfg.log_to_mlflow:
         tracking.configure(cfg.tracking.uri, cfg.tracking.experiment)
-    found = resolve_model(cfg.model_uri, cfg.tracking.uri)
+    found = resolve_model(cfg)
     docs = load_eval_documents(cfg.data, cfg.split)
     report = score_bundle(
         found.path,

@@ -75,11 +75,13 @@ def checked_sha256(bundle: Path, expected: str | None, what: str) -> str:
 
 
 class BundleCache:
-    """Downloaded bundles, one folder per model and version, written atomically."""
+    """Downloaded bundles, one folder per model and version, written atomically; the
+    newest ``keep`` versions of each model stay (the stage's configured ``cache_keep``;
+    None: every version stays, for a cache that is itself temporary or only read)."""
 
-    def __init__(self, root: str | Path, keep: int = 3) -> None:
+    def __init__(self, root: str | Path, keep: int | None = None) -> None:
         self.root = Path(root)
-        self.keep = max(1, int(keep))
+        self.keep = None if keep is None else max(1, int(keep))
 
     def folder(self, name: str) -> Path:
         return self.root / _slug(name)
@@ -164,6 +166,8 @@ class BundleCache:
 
     def prune(self, name: str, protect: Sequence[str] = ()) -> None:
         """Keep the newest ``keep`` versions (and the protected ones)."""
+        if self.keep is None:
+            return
         for version in self.versions(name)[self.keep :]:
             if version in protect:
                 continue
@@ -218,10 +222,12 @@ def resolve_bundle(
     tracking_uri: str,
     cache_dir: str | Path,
     default_name: str,
-    cache_keep: int = 3,
+    *,
+    cache_keep: int,
 ) -> ResolvedBundle:
     """The verified local bundle behind ``uri`` (see the module docstring); a bundle
     folder or run's bundle is named ``default_name`` (the configured registry name).
+    ``cache_keep``: registry versions kept in ``cache_dir`` (the stage's configured value).
 
     Raises ValueError (not a model URI or bundle folder), ModelVersionNotFound,
     RegistryUnavailable (from :mod:`nerkit.tracking`) or BundleChecksumError.

@@ -177,6 +177,9 @@ class TrackingSettings:
 @dataclass
 class RegistrySettings:
     model_name: str = REQUIRED
+    # reliability: probes of the store, and how long to wait for a version to be READY
+    connect_attempts: int = REQUIRED
+    await_s: float = REQUIRED
     min_delta: float = REQUIRED
     max_type_drop: float = REQUIRED
     bootstrap_resamples: int = REQUIRED
@@ -256,3 +259,6 @@ class EvaluateSettings(ComputeSettings):
     truncate_tokens: int = REQUIRED
     compare_pipeline: bool = REQUIRED
     log_to_mlflow: bool = REQUIRED
+    # models:/ and runs:/ URIs: where they are downloaded, and registry versions kept there
+    cache_dir: str = REQUIRED
+    cache_keep: int = REQUIRED

@@ -48,8 +48,8 @@ def register(cfg: RegistryStageSettings) -> dict[str, Any]:
         run_id=cfg.run_id or None,
         experiment=cfg.tracking.experiment,
         artifact_location=cfg.tracking.artifact_location,
-        await_s=cfg.await_s,
-        connect_attempts=cfg.connect_attempts,
+        await_s=cfg.registry.await_s,
+        connect_attempts=cfg.registry.connect_attempts,
         postprocess=cfg.postprocess.rules,
     )
     print(f"registered {name} v{version} (@challenger) at {uri}")
@@ -74,7 +74,7 @@ def promote_challenger(cfg: RegistryStageSettings) -> dict[str, Any]:
         split=cfg.split,
         device=cfg.device,
         batch_tokens=cfg.batch_tokens,
-        connect_attempts=cfg.connect_attempts,
+        connect_attempts=cfg.registry.connect_attempts,
     )
     if decision.comparison is not None:
         print(decision.table)
@@ -84,7 +84,7 @@ def promote_challenger(cfg: RegistryStageSettings) -> dict[str, Any]:
 
 def roll_back(cfg: RegistryStageSettings) -> dict[str, Any]:
     decision = rollback(
-        cfg.tracking.uri, cfg.registry.model_name, connect_attempts=cfg.connect_attempts
+        cfg.tracking.uri, cfg.registry.model_name, connect_attempts=cfg.registry.connect_attempts
     )
     print(decision.reason)
     return {"champion": decision.champion}
@@ -92,7 +92,7 @@ def roll_back(cfg: RegistryStageSettings) -> dict[str, Any]:
 
 def list_all(cfg: RegistryStageSettings) -> dict[str, Any]:
     name = cfg.registry.model_name
-    rows = list_versions(cfg.tracking.uri, name, connect_attempts=cfg.connect_attempts)
+    rows = list_versions(cfg.tracking.uri, name, connect_attempts=cfg.registry.connect_attempts)
     print(format_versions(name, rows))
     return {"versions": rows}
 

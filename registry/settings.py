@@ -41,6 +41,3 @@ class RegistryStageSettings(ComputeSettings):
     version: int | None = REQUIRED
     data: DataSettings | None = None
     split: str = REQUIRED
-    # reliability: probes of the store, and how long to wait for a version to be READY
-    connect_attempts: int = REQUIRED
-    await_s: float = REQUIRED

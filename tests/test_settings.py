@@ -227,6 +227,7 @@ def test_the_gate_has_no_numbers_of_its_own():
     from omegaconf import OmegaConf
 
     from nerkit.registry import gate_settings, promote
+    from nerkit.registry.gate import compare
 
     gate = ("min_delta", "max_type_drop", "resamples", "seed")
     parameters = inspect.signature(promote).parameters
@@ -239,6 +240,41 @@ def test_the_gate_has_no_numbers_of_its_own():
         "seed": shipped.bootstrap_seed,
     }
     assert gate_settings(min_delta=0.01)["min_delta"] == 0.01
+    parameters = inspect.signature(compare).parameters
+    assert all(parameters[name].default is inspect.Parameter.empty for name in gate[:2])
+
+
+def test_the_registry_functions_take_what_they_are_not_given_from_the_yaml():
+    """The store's settings (connect_attempts, await_s: conf/registry/default.yaml), the
+    experiment (conf/tracking/local.yaml) and the gate's split (conf/registry.yaml) are
+    None in the library's signatures and read from their one home; a bundle cache's size
+    is always the caller's (serve.cache_keep, batch and evaluate cache_keep)."""
+    import inspect
+
+    from omegaconf import OmegaConf
+
+    from nerkit import modelref, registry
+    from nerkit.registry import settings
+
+    for call, names in [
+        (registry.register_bundle, ("experiment", "await_s", "connect_attempts")),
+        (registry.promote, ("split", "connect_attempts")),
+        (registry.rollback, ("connect_attempts",)),
+        (registry.list_versions, ("connect_attempts",)),
+        (registry.connect, ("attempts",)),
+    ]:
+        parameters = inspect.signature(call).parameters
+        assert all(parameters[name].default is None for name in names), call
+    timeout = inspect.signature(registry.store.await_ready).parameters["timeout_s"]
+    assert timeout.default is inspect.Parameter.empty
+    keep = inspect.signature(modelref.resolve_bundle).parameters["cache_keep"]
+    assert keep.default is inspect.Parameter.empty
+    shipped = OmegaConf.load(CONF / "registry" / "default.yaml")
+    assert settings.shipped("connect_attempts") == shipped.connect_attempts
+    assert settings.shipped("await_s") == shipped.await_s
+    assert settings.shipped("await_s", 5) == 5
+    assert settings.shipped_experiment() == OmegaConf.load(CONF / "tracking/local.yaml").experiment
+    assert settings.shipped_split() == OmegaConf.load(CONF / "registry.yaml").split
 
 
 def test_the_knowledge_base_classes_take_what_they_are_not_given_from_the_yaml():

@@ -323,6 +323,8 @@ def register_or_keep(cfg: TrainSettings, bundle_dir: Path, run_id: str) -> int |
                 run_id=run_id,
                 experiment=cfg.tracking.experiment,
                 artifact_location=cfg.tracking.artifact_location,
+                await_s=cfg.registry.await_s,
+                connect_attempts=cfg.registry.connect_attempts,
             )
         )
     except RegistryError as err:

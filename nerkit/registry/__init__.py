@@ -6,7 +6,8 @@ By responsibility:
 * :mod:`nerkit.registry.register` — logging a bundle as a pyfunc model and registering it;
 * :mod:`nerkit.registry.promote` — the gate (both versions re-scored here), promotion, rollback;
 * :mod:`nerkit.registry.gate` — the gate's rules, as plain functions over figures;
-* :mod:`nerkit.registry.listing` — the versions table.
+* :mod:`nerkit.registry.listing` — the versions table;
+* :mod:`nerkit.registry.settings` — the shipped values of what a caller leaves out.
 
 Their public names are importable from here. Importing this package does not import MLflow;
 the functions do, when called.

@@ -162,8 +162,8 @@ class Comparison:
 def compare(
     champion: Figures,
     challenger: Figures,
-    min_delta: float = 0.0,
-    max_type_drop: float = 0.02,
+    min_delta: float,
+    max_type_drop: float,
     champion_version: str = "?",
     challenger_version: str = "?",
     interval: Any = None,
@@ -173,6 +173,8 @@ def compare(
 
     ``interval`` (a :class:`nerkit.scoring.Interval`) makes the micro F1 rule a noise
     test: its lower bound must be above ``min_delta``. ``claimed`` is shown, not used.
+    ``min_delta`` and ``max_type_drop`` have no defaults: conf/registry/default.yaml is
+    their home (:func:`gate_settings`).
     """
     if champion.fingerprint != challenger.fingerprint:
         raise ValueError(

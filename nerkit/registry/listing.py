@@ -21,9 +21,10 @@ from nerkit.registry.store import (
 
 
 def list_versions(
-    tracking_uri: str, model_name: str, *, connect_attempts: int = 3
+    tracking_uri: str, model_name: str, *, connect_attempts: int | None = None
 ) -> list[dict[str, Any]]:
-    """Every version, newest first: aliases, status, state, figures, last decision."""
+    """Every version, newest first: aliases, status, state, figures, last decision
+    (``connect_attempts`` None: the shipped value, :func:`nerkit.registry.store.connect`)."""
     client = connect(tracking_uri, connect_attempts)
     by_version: dict[str, list[str]] = {}
     for alias, version in aliases_of(client, model_name).items():

@@ -33,6 +33,7 @@ from nerkit.registry.gate import (
     figures_from_flat,
     now_iso,
 )
+from nerkit.registry.settings import shipped_split
 from nerkit.registry.store import (
     CHALLENGER,
     CHAMPION,
@@ -243,10 +244,10 @@ def promote(
     version: int | str | None = None,
     docs: Sequence[Any] | None = None,
     data: Any = None,
-    split: str = "test",
+    split: str | None = None,
     device: str = "auto",
     batch_tokens: int | None = None,
-    connect_attempts: int = 3,
+    connect_attempts: int | None = None,
 ) -> Decision:
     """Promote the challenger (or ``version``) to champion if it passes the gate.
 
@@ -254,9 +255,9 @@ def promote(
     Otherwise both are scored on ``docs`` (or the ``data`` config's ``split``; one of them
     is needed) as the module docstring says. Raises PromotionRefused (aliases unchanged)
     when the gate says no; every outcome is recorded as tags on the versions involved.
-    The gate's numbers (``min_delta``, ``max_type_drop``, ``resamples``, ``seed``) have no
-    defaults here: conf/registry/default.yaml is their home
-    (:func:`nerkit.registry.gate.gate_settings`).
+    The gate's numbers have no defaults here: conf/registry/default.yaml is their home
+    (:func:`nerkit.registry.gate.gate_settings`); ``split`` and ``connect_attempts`` left
+    None are the shipped ones (:mod:`nerkit.registry.settings`).
     """
     from nerkit.scoring import paired_bootstrap
 
@@ -265,7 +266,7 @@ def promote(
     base = {"action": "promote", "when": now_iso(), "challenger": chal_v, "champion": champ_v}
     if champ_v is None:
         return _first_champion(client, model_name, chal_v, base)
-    test_docs = _test_documents(docs, data, split)
+    test_docs = _test_documents(docs, data, shipped_split(split))
     with tempfile.TemporaryDirectory(prefix="nerkit-gate-") as tmp:
         score = functools.partial(
             score_version,
@@ -353,8 +354,11 @@ def _decide(client: Any, name: str, record: dict[str, Any], comparison: Any) -> 
     return Decision("promote", "promoted", chal_v, champ_v, why, comparison, record)
 
 
-def rollback(tracking_uri: str, model_name: str, *, connect_attempts: int = 3) -> Decision:
-    """Move ``champion`` back to ``previous`` and clear ``previous`` (see module docstring)."""
+def rollback(
+    tracking_uri: str, model_name: str, *, connect_attempts: int | None = None
+) -> Decision:
+    """Move ``champion`` back to ``previous`` and clear ``previous`` (see module docstring;
+    ``connect_attempts`` None: the shipped value)."""
     client = connect(tracking_uri, connect_attempts)
     previous = version_by_alias(client, model_name, PREVIOUS)
     if previous is None:

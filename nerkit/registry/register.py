@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nerkit.registry.gate import Figures, figures_from_evaluation, flat_tags, now_iso
+from nerkit.registry.settings import shipped, shipped_experiment
 from nerkit.registry.store import (
     CHALLENGER,
     MAX_TAG_CHARS,
@@ -216,17 +217,19 @@ def register_bundle(
     model_name: str,
     run_id: str | None = None,
     *,
-    experiment: str = "nerkit",
+    experiment: str | None = None,
     artifact_location: str | None = None,
     alias: str = CHALLENGER,
-    await_s: float = 300.0,
-    connect_attempts: int = 3,
+    await_s: float | None = None,
+    connect_attempts: int | None = None,
     postprocess: Sequence[Any] | None = None,
 ) -> int:
     """Log ``bundle_dir`` as a pyfunc model, register it, verify it, alias it; its version.
 
     ``postprocess`` (the configured rules) is written into the bundle's ``nerkit.json``
-    first when the bundle records no chain of its own (:func:`record_chain`).
+    first when the bundle records no chain of its own (:func:`record_chain`). The stages
+    pass their configured ``experiment``, ``await_s`` and ``connect_attempts``; None
+    reads the shipped value (:mod:`nerkit.registry.settings`).
 
     The model is logged into the run ``run_id`` (or the active run, or a new run named
     ``register-<model_name>`` in ``experiment``). The new version is created with all its
@@ -248,13 +251,15 @@ def register_bundle(
     sha = bundle_sha256(bundle)
     figures = figures_from_evaluation(meta.evaluation, meta.test_fingerprint)
     client = connect(tracking_uri, connect_attempts)
-    experiment_id = tracking.configure(tracking_uri, experiment, artifact_location)
+    experiment_id = tracking.configure(
+        tracking_uri, shipped_experiment(experiment), artifact_location
+    )
     tags = version_tags(meta, sha, figures)
     eval_figures = {k: v for k, v in tags.items() if k.startswith("eval.")}
     with _run_for(run_id, experiment_id, f"register-{model_name}", eval_figures) as used_run:
         info = _log_model(bundle, meta, sha)
     version = _create_version(client, model_name, info, used_run, tags)
-    _verify_then_alias(client, model_name, version, alias, await_s)
+    _verify_then_alias(client, model_name, version, alias, shipped("await_s", await_s))
     log.info("registered %s v%s (run %s, bundle %s...)", model_name, version, used_run, sha[:12])
     return int(version)
 

@@ -41,6 +41,7 @@ from typing import Any
 
 from nerkit.modelref import SHA_TAG
 from nerkit.registry.gate import Comparison, Figures, format_comparison
+from nerkit.registry.settings import shipped
 
 # What nerkit.registry re-exports: aliases, tags, errors, reading and writing versions.
 __all__ = [
@@ -178,16 +179,18 @@ def store_init_lock(uri: str) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def connect(uri: str, attempts: int = 3, backoff_s: float = 0.5) -> Any:
+def connect(uri: str, attempts: int | None = None, backoff_s: float = 0.5) -> Any:
     """An ``MlflowClient`` for ``uri`` once the store answers; RegistryUnreachable if not.
 
-    Tries ``attempts`` times (:func:`nerkit.tracking.retrying`), each probe with MLflow's
-    own HTTP retries bounded (:func:`nerkit.tracking.bounded_http`), so a dead server fails
-    in seconds.
+    Tries ``attempts`` times (None: ``connect_attempts`` of conf/registry/default.yaml;
+    :func:`nerkit.tracking.retrying`), each probe with MLflow's own HTTP retries bounded
+    (:func:`nerkit.tracking.bounded_http`), so a dead server fails in seconds.
     """
     from mlflow import MlflowClient
 
     from nerkit.tracking import bounded_http, retrying
+
+    attempts = int(shipped("connect_attempts", attempts))
 
     def probe() -> Any:
         with bounded_http(), store_init_lock(uri):
@@ -281,8 +284,9 @@ def download_version_bundle(client: Any, name: str, version: str, dst: str | Pat
         return find_bundle_dir(local / "artifacts")
 
 
-def await_ready(client: Any, name: str, version: str, timeout_s: float = 300.0) -> Any:
-    """Wait until the version is READY; RegistrationError on failure or time-out."""
+def await_ready(client: Any, name: str, version: str, timeout_s: float) -> Any:
+    """Wait until the version is READY; RegistrationError on failure or time-out
+    (``timeout_s``: the configured ``registry.await_s``)."""
     deadline = time.monotonic() + timeout_s
     delay = 0.2
     while True:

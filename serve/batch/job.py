@@ -72,15 +72,22 @@ class Job:
     max_chars: int
 
 
-def resolved_model(uri: str, tracking_uri: str, default_name: str, cache_dir: str) -> Any:
+def resolved_model(uri: str, cfg: BatchSettings) -> Any:
     """The verified local bundle behind ``uri`` (:func:`nerkit.modelref.resolve_bundle`:
-    a folder as is, ``runs:/`` and ``models:/`` downloaded into ``cache_dir`` and checked
-    against the registered SHA-256); every failure is a BatchError saying what to fix."""
+    a folder as is, ``runs:/`` and ``models:/`` downloaded into ``cfg.cache_dir`` and checked
+    against the registered SHA-256, the newest ``cfg.cache_keep`` versions kept); every
+    failure is a BatchError saying what to fix."""
     from nerkit import tracking
     from nerkit.modelref import BundleChecksumError, resolve_bundle
 
     try:
-        return resolve_bundle(uri, tracking_uri, cache_dir, default_name)
+        return resolve_bundle(
+            uri,
+            cfg.tracking.uri,
+            cfg.cache_dir,
+            cfg.registry.model_name,
+            cache_keep=cfg.cache_keep,
+        )
     except ValueError as err:
         raise BatchError(
             f"model {uri!r}: {err}; give a bundle folder, runs:/<run id>/bundle, "
@@ -105,7 +112,7 @@ def prepare(cfg: BatchSettings) -> Job:
     output = ShardedOutput.open(folder, fmt, cfg.resume, cfg.shard_docs, cfg.shard_seconds)
     source = open_input(input_path)  # the Ray job cuts it again by its actors' batch size
     uri = cfg.model_uri or f"models:/{cfg.registry.model_name}@champion"
-    model = resolved_model(uri, cfg.tracking.uri, cfg.registry.model_name, cfg.cache_dir)
+    model = resolved_model(uri, cfg)
     others = output.models() - {(model.name, model.version)}
     if others:
         wrote = ", ".join(f"{n} {v}" for n, v in sorted(others))

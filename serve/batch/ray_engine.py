@@ -97,7 +97,11 @@ class NerActor:
         from serve.batch.results import output_path
 
         bundle = resolve_bundle(
-            spec["uri"], spec["tracking_uri"], spec["cache_dir"], spec["model_name"]
+            spec["uri"],
+            spec["tracking_uri"],
+            spec["cache_dir"],
+            spec["model_name"],
+            cache_keep=spec["cache_keep"],
         )
         if bundle.version != spec["version"]:
             raise BatchError(
@@ -220,6 +224,7 @@ def actor_spec(job: Job, pool: Pool) -> dict[str, Any]:
         "version": model.version,
         "tracking_uri": cfg.tracking.uri,
         "cache_dir": str(Path(cfg.cache_dir).resolve()),
+        "cache_keep": cfg.cache_keep,
         "model_name": cfg.registry.model_name,
         "engine": cfg.engine_options(),
         "batch_size": pool.batch_size,

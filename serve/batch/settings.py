@@ -47,6 +47,7 @@ class BatchSettings(OutputSettings, ComputeSettings):
     resume: bool = REQUIRED
     max_chars: int = REQUIRED
     cache_dir: str = REQUIRED
+    cache_keep: int = REQUIRED
     ray: RaySettings = field(default_factory=RaySettings)
 
 
@@ -71,7 +72,7 @@ def check_settings(cfg: BatchSettings) -> None:
     """Settings that are wrong whatever the input (BatchError, before anything is read)."""
     if cfg.format not in ("auto", *FORMATS):
         raise BatchError(f"format={cfg.format!r} is not auto, jsonl or parquet")
-    positive(cfg, "shard_docs", "shard_seconds", "max_docs_in_flight", "max_chars")
+    positive(cfg, "shard_docs", "shard_seconds", "max_docs_in_flight", "max_chars", "cache_keep")
     positive(cfg, "workers", "batch_tokens")
     if cfg.enrich and cfg.kb is None:
         raise BatchError("enrich=true needs a knowledge base: use kb=default (conf/kb)")
