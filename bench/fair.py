@@ -19,7 +19,6 @@ from typing import Any
 
 from bench.measure import PeakRSS, gpu_peak, reset_gpu_peak
 from bench.readings import Reading
-from nerkit.documents import Span
 from nerkit.metrics import exact_f1
 
 PIPELINE = "HF pipeline"
@@ -53,7 +52,7 @@ def run_pipeline(
 ) -> Reading:
     """One pipeline reading: ``pipeline(..., stride=overlap)`` with ``batch_size``."""
     from nerkit.devices import resolve_device
-    from nerkit.evaluation import token_classification_pipeline
+    from nerkit.evaluation import spans_from_pipeline, token_classification_pipeline
     from nerkit.windows import tokenize_documents
 
     tokenizer = mut.tokenizer
@@ -69,9 +68,7 @@ def run_pipeline(
                 started = time.perf_counter()
                 found = [pipe(d.text, batch_size=batch_size) for d in docs]
                 seconds = min(seconds, time.perf_counter() - started)
-    spans = [
-        [Span(int(e["start"]), int(e["end"]), str(e["entity_group"])) for e in f] for f in found
-    ]
+    spans = [spans_from_pipeline(f) for f in found]
     return Reading(
         reader=PIPELINE,
         precision=precision,

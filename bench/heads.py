@@ -68,9 +68,10 @@ def main(argv: list[str] | None = None) -> None:
     import torch
 
     from nerkit.corpus import generate_corpus
-    from nerkit.devices import cpu_supports_bf16
     from nerkit.models import BUNDLED_MINILM, load_tokenizer
+    from nerkit.settings import shipped_config
     from train.run import tags_for
+    from train.trainer import training_in_bf16
     from train.windows_dataset import build_windows_dataset, collator
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -93,7 +94,8 @@ def main(argv: list[str] | None = None) -> None:
         for j in range(0, 8 * (args.steps + 1), 8)
         if j + 8 <= len(rows)
     ]
-    bf16 = cpu_supports_bf16()
+    # The shipped trainer precision, decided as python -m train decides it on a CPU.
+    bf16 = training_in_bf16(shipped_config("trainer/default.yaml")["precision"], use_cuda=False)
     texts = [d.text for d in docs[: args.docs]]
     print(
         f"{len(batches) - 1} steps of 8 x 256 word-pieces ({'bf16' if bf16 else 'fp32'}), "

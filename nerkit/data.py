@@ -12,26 +12,20 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from nerkit.documents import Document
-from nerkit.settings import REPO_ROOT
+from nerkit.settings import resolve_path
 
 log = logging.getLogger("nerkit.data")
 
 SPLITS = ("train", "dev", "test")
 
 
-def resolve_path(path: str | None) -> str | None:
-    """A relative path is taken from the working directory, else from the repository root."""
-    if path is None or "://" in path:
-        return path
-    candidate = Path(path).expanduser()
-    if candidate.is_absolute() or candidate.exists():
-        return str(candidate)
-    from_root = REPO_ROOT / candidate
-    return str(from_root) if from_root.exists() else str(candidate)
+def _data_path(path: str) -> str:
+    """A URI as given; a path through :func:`nerkit.settings.resolve_path` (a hub id, on
+    disk nowhere, comes back as given)."""
+    return path if "://" in path else str(resolve_path(path))
 
 
 def _get(settings: Any, key: str, default: Any = None) -> Any:
@@ -88,16 +82,16 @@ def _load_files(settings: Any, format: str) -> dict[str, list[Document]]:
     """Train/dev/test from their own files where given, else split off train by document."""
     from nerkit.splits import split_documents
 
-    given = {name: resolve_path(_get(settings, name)) for name in ("dev", "test")}
+    given = {name: _get(settings, name) for name in ("dev", "test")}
     splits = split_documents(
-        load_file(str(resolve_path(_get(settings, "train"))), settings, format),
+        load_file(_data_path(_get(settings, "train")), settings, format),
         seed=int(_need(settings, "split_seed")),
         dev=0.0 if given["dev"] else float(_need(settings, "dev_ratio")),
         test=0.0 if given["test"] else float(_need(settings, "test_ratio")),
     )
     for name, path in given.items():
         if path:
-            splits[name] = load_file(path, settings, format)
+            splits[name] = load_file(_data_path(path), settings, format)
     return splits
 
 

@@ -85,22 +85,22 @@ def token_classification_pipeline(
         tokenizer.model_max_length = saved
 
 
+def spans_from_pipeline(found: Sequence[Any]) -> list[Span]:
+    """The spans of one document's pipeline output (its aggregated entities), empty ones
+    dropped: every comparison with the pipeline scores what this gives."""
+    return [
+        Span(int(e["start"]), int(e["end"]), str(e["entity_group"]))
+        for e in found
+        if e["end"] > e["start"]
+    ]
+
+
 def pipeline_spans(
     model: Any, tokenizer: Any, docs: Sequence[Document], max_length: int, overlap: int
 ) -> list[list[Span]]:
     """Entities from ``pipeline("token-classification", aggregation_strategy="first")``."""
-    out: list[list[Span]] = []
     with token_classification_pipeline(model, tokenizer, max_length, overlap, model.device) as pipe:
-        for doc in docs:
-            found = pipe(doc.text)
-            out.append(
-                [
-                    Span(int(e["start"]), int(e["end"]), str(e["entity_group"]))
-                    for e in found
-                    if e["end"] > e["start"]
-                ]
-            )
-    return out
+        return [spans_from_pipeline(pipe(doc.text)) for doc in docs]
 
 
 def first_window_end_chars(tokenizer: Any, docs: Sequence[Document], max_tokens: int) -> list[int]:

@@ -259,9 +259,9 @@ def resolve_bundle(
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return ResolvedBundle(target, default_name, f"sha256:{sha[:12]}", sha, source="run")
-    from nerkit.data import resolve_path
+    from nerkit.settings import resolve_path
 
-    folder = Path(resolve_path(uri) or uri)
+    folder = resolve_path(uri)
     if not (folder / META_FILE).is_file():
         raise ValueError(
             f"model {uri!r} is not a bundle folder (no {META_FILE} there): {MODEL_URI_HELP}"

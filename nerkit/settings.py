@@ -41,6 +41,22 @@ def shipped_config(relative: str) -> dict[str, Any]:
     return {str(k): v for k, v in loaded.items()}
 
 
+def resolve_path(path: str | Path, *, must_exist: bool = False) -> Path:
+    """A relative path from the working directory when it is there, else from the
+    repository root when it is there; an absolute path as it is. A path found in neither
+    comes back as given (its reader names it), or with ``must_exist`` is a
+    FileNotFoundError saying where it was looked for."""
+    candidate = Path(path).expanduser()
+    if candidate.is_absolute() or candidate.exists():
+        return candidate
+    from_root = REPO_ROOT / candidate
+    if from_root.exists():
+        return from_root
+    if must_exist:
+        raise FileNotFoundError(f"{path}: not found in {Path.cwd()} nor in {REPO_ROOT}")
+    return candidate
+
+
 def typed(cfg: Any, schema: type[T]) -> T:
     """``cfg`` (a config composed over ``schema``) as a ``schema`` instance, interpolations
     resolved; an instance is returned as it is. A value still ``???`` is an error naming

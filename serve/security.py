@@ -125,6 +125,6 @@ def log_exposure(settings: Settings) -> None:
         )
     elif settings.api_key is None:
         log.warning(
-            "%s is not set: the prediction routes are OPEN to anyone (admin needs its key)",
+            "%s is not set: the prediction routes take the admin key only",
             API_KEY_ENV,
         )

@@ -15,6 +15,8 @@ comment. Two layers read it:
 API keys come from the environment only, through pydantic-settings (:class:`ServeKeys`,
 prefix ``NERKIT_``), never from a config file (it would end up in Hydra's output folder):
 ``NERKIT_API_KEY`` protects the prediction routes, ``NERKIT_ADMIN_KEY`` the admin routes.
+An empty key, however it arrives (environment, ``env`` mapping, constructor), is no key:
+the one check is :data:`Key`'s validator, on every field that holds a key.
 """
 
 from __future__ import annotations
@@ -24,9 +26,17 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
 
 from nerkit.choices import Merge, Precision
@@ -126,16 +136,24 @@ class SlotSpec(BaseModel):
         return check_alias(value)
 
 
+def no_empty_key(value: Any) -> Any:
+    """None for an empty key (``""`` or an empty SecretStr): an empty variable is not set."""
+    secret = value.get_secret_value() if isinstance(value, SecretStr) else value
+    return None if secret in ("", None) else value
+
+
+# An API key field: empty is the same as not set, whichever way the value came in.
+Key = Annotated[SecretStr | None, BeforeValidator(no_empty_key)]
+
+
 class ServeKeys(BaseSettings):
     """The API keys, from the environment only: ``NERKIT_API_KEY``, ``NERKIT_ADMIN_KEY``
     (an empty variable counts as not set)."""
 
-    model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX, env_ignore_empty=True, extra="ignore", frozen=True
-    )
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
 
-    api_key: SecretStr | None = None
-    admin_key: SecretStr | None = None
+    api_key: Key = None
+    admin_key: Key = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> ServeKeys:
@@ -143,7 +161,7 @@ class ServeKeys(BaseSettings):
         if env is None:
             return cls()
         source = EnvSettingsSource(cls)
-        source.env_vars = {k.lower(): v for k, v in env.items() if v != ""}
+        source.env_vars = {k.lower(): v for k, v in env.items()}
         return cls.model_validate(source())
 
 
@@ -179,8 +197,8 @@ class Settings(BaseModel):
     drain_s: float = Field(ge=0)
     kb: dict[str, Any] | None = None  # None: enrichment unavailable
     postprocess_rules: tuple[Any, ...] = ()
-    api_key: SecretStr | None = None
-    admin_key: SecretStr | None = None
+    api_key: Key = None
+    admin_key: Key = None
 
     @model_validator(mode="before")
     @classmethod
@@ -192,11 +210,6 @@ class Settings(BaseModel):
             return data
         values = configured()
         return {**{name: values[name] for name in missing}, **data}
-
-    @field_validator("api_key", "admin_key", mode="before")
-    @classmethod
-    def _empty_key(cls, value: Any) -> Any:
-        return None if value in ("", None) else value
 
     @model_validator(mode="after")
     def _slots(self) -> Settings:

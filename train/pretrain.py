@@ -52,8 +52,8 @@ class PretrainPrepared:
 
 def prepare(cfg: TrainSettings) -> PretrainPrepared:
     """Read and check the unlabelled data, the model and the window: fail early, say where."""
-    from nerkit.data import resolve_path
     from nerkit.models import load_tokenizer, model_max_tokens
+    from nerkit.settings import resolve_path
     from nerkit.windows import WindowConfig, special_tokens
 
     p = cfg.pretrain

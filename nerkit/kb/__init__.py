@@ -1,7 +1,7 @@
 """Knowledge-base enrichment: organisation linking and date / money / jurisdiction
 normalisation for predicted entities. See :class:`nerkit.kb.enrich.Enricher`."""
 
-from nerkit.kb.enrich import Enricher, KBConfig, group_mentions, resolve_path
+from nerkit.kb.enrich import Enricher, KBConfig, group_mentions
 from nerkit.kb.normalise import normalise_date, normalise_jurisdiction, normalise_money
 from nerkit.kb.organisations import (
     Organisation,
@@ -21,5 +21,4 @@ __all__ = [
     "normalise_jurisdiction",
     "normalise_money",
     "normalise_name",
-    "resolve_path",
 ]

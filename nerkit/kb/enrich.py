@@ -19,7 +19,6 @@ import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from nerkit.documents import Entity
@@ -32,7 +31,7 @@ from nerkit.kb.normalise import (
 from nerkit.kb.organisations import OrganisationKB
 from nerkit.kb.settings import shipped, shipped_settings
 from nerkit.postprocess import check_offsets
-from nerkit.settings import REPO_ROOT
+from nerkit.settings import resolve_path
 
 
 @dataclass(frozen=True)
@@ -64,17 +63,6 @@ class KBConfig:
             (preference,) if isinstance(preference, str) else tuple(preference)
         )
         return cls(**values)
-
-
-def resolve_path(path: str | Path) -> Path:
-    """As given when it exists (absolute or from the cwd), else from the repository root."""
-    candidate = Path(path).expanduser()
-    if candidate.exists() or candidate.is_absolute():
-        return candidate
-    from_root = REPO_ROOT / candidate
-    if from_root.exists():
-        return from_root
-    raise FileNotFoundError(f"{path}: not found in {Path.cwd()} nor in {REPO_ROOT}")
 
 
 class Enricher:
@@ -113,7 +101,7 @@ class Enricher:
         organisations = None
         if config.organisations:
             organisations = OrganisationKB.from_file(
-                resolve_path(config.organisations),
+                resolve_path(config.organisations, must_exist=True),
                 threshold=config.fuzzy_threshold,
                 scorer=config.fuzzy_scorer,
             )

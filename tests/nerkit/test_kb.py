@@ -21,9 +21,8 @@ from nerkit.kb import (
     normalise_jurisdiction,
     normalise_money,
     normalise_name,
-    resolve_path,
 )
-from nerkit.kb.enrich import REPO_ROOT
+from nerkit.settings import REPO_ROOT, resolve_path
 
 DEFAULT_KB = REPO_ROOT / "conf" / "kb" / "organisations.csv"
 
@@ -402,8 +401,13 @@ def test_relative_paths_resolve_from_the_repo_root(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     assert resolve_path("conf/kb/organisations.csv") == DEFAULT_KB
+    assert resolve_path("conf/kb/organisations.csv", must_exist=True) == DEFAULT_KB
+    # Found nowhere: as given for its reader to name, or an error naming it.
+    assert resolve_path("conf/kb/nowhere.csv") == Path("conf/kb/nowhere.csv")
     with pytest.raises(FileNotFoundError, match=r"nowhere\.csv"):
-        resolve_path("conf/kb/nowhere.csv")
+        resolve_path("conf/kb/nowhere.csv", must_exist=True)
+    with pytest.raises(FileNotFoundError, match=r"nowhere\.csv"):
+        Enricher.from_config({"organisations": "conf/kb/nowhere.csv"})
 
 
 def test_nerkit_kb_does_not_import_hydra() -> None:

@@ -232,6 +232,30 @@ def test_admin_routes_need_the_admin_key(keyed):
     assert response.json()["results"][0]["changed"] is False
 
 
+@pytest.mark.parametrize("empty", ["NERKIT_API_KEY", "NERKIT_ADMIN_KEY"])
+def test_an_empty_key_in_the_environment_is_no_key_and_the_other_is_enforced(
+    app_client, make_settings, serve_bundle, monkeypatch, caplog, empty
+):
+    from serve.settings import ServeKeys
+
+    monkeypatch.setenv("NERKIT_API_KEY", "predict-key-env")
+    monkeypatch.setenv("NERKIT_ADMIN_KEY", "admin-key-env")
+    monkeypatch.setenv(empty, "")
+    keys = ServeKeys.from_env()
+    settings = make_settings(serve_bundle, api_key=keys.api_key, admin_key=keys.admin_key)
+    doc = {"text": "Acme pays."}
+    with caplog.at_level(logging.WARNING, logger="serve"), app_client(settings) as (client, _):
+        assert client.post("/v1/ner", json=doc).status_code == 401
+        assert client.post("/admin/reload").status_code == 401
+        given = {"X-API-Key": "predict-key-env" if empty == "NERKIT_ADMIN_KEY" else "admin-key-env"}
+        other = {"X-API-Key": "admin-key-env" if empty == "NERKIT_ADMIN_KEY" else "predict-key-env"}
+        # The key that is set predicts and administers; the emptied one is no key at all.
+        assert client.post("/v1/ner", json=doc, headers=given).status_code == 200
+        assert client.post("/admin/reload", headers=given).status_code == 200
+        assert client.post("/v1/ner", json=doc, headers=other).status_code == 401
+    assert f"{empty} is not set" in caplog.text
+
+
 def test_health_routes_are_open(keyed):
     client, _ = keyed
     assert client.get("/healthz").status_code == 200

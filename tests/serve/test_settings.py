@@ -9,9 +9,10 @@ from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
 from hydra.errors import ConfigCompositionException
 from omegaconf.errors import ValidationError
+from pydantic import SecretStr
 
 from nerkit.settings import shipped_config
-from serve.settings import ServeStageSettings, Settings, SlotSpec, check_alias
+from serve.settings import ServeKeys, ServeStageSettings, Settings, SlotSpec, check_alias
 
 CONF = Path(__file__).resolve().parents[2] / "conf"
 
@@ -48,6 +49,26 @@ def test_overrides_bundle_and_keys_from_the_environment(tmp_path):
     assert "p-key" not in described and "a-key" not in described
     assert settings.describe()["api_key"] == "set"
     assert Settings.from_config(cfg, env={"NERKIT_API_KEY": ""}).api_key is None
+
+
+def test_an_empty_key_is_no_key_however_it_arrives(monkeypatch):
+    # The process environment (pydantic-settings reads it).
+    monkeypatch.setenv("NERKIT_API_KEY", "")
+    monkeypatch.setenv("NERKIT_ADMIN_KEY", "a-key")
+    settings = Settings.from_config(composed())
+    assert settings.api_key is None
+    assert settings.admin_key is not None and settings.admin_key.get_secret_value() == "a-key"
+    assert not settings.open
+    monkeypatch.setenv("NERKIT_ADMIN_KEY", "")
+    assert Settings.from_config(composed()).open
+    # An explicit environment, and the constructor (a str or a SecretStr).
+    keys = ServeKeys.from_env({"NERKIT_API_KEY": "", "NERKIT_ADMIN_KEY": ""})
+    assert keys.api_key is None and keys.admin_key is None
+    for empty in ("", SecretStr(""), None):
+        assert Settings(api_key=empty, admin_key=empty).open
+    kept = Settings(api_key=SecretStr("p-key"), admin_key="a-key")
+    assert kept.api_key is not None and kept.api_key.get_secret_value() == "p-key"
+    assert kept.admin_key is not None and kept.admin_key.get_secret_value() == "a-key"
 
 
 def test_a_misspelt_key_fails_at_start_up():
