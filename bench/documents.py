@@ -109,9 +109,13 @@ def load_benchmark_documents(data: str | None, n_docs: int, seed: int) -> tuple[
         return synthetic_contracts(n_docs, seed), "synthetic contracts (bench fallback)"
 
 
-def corpus_passages(n: int, words: int, seed: int = 13) -> list[str]:
+def corpus_passages(n: int, words: int, seed: int | None = None) -> list[str]:
     """``n`` passages of about ``words`` words from the built-in corpus' test split, cut at
-    line breaks, taken from the whole of each contract (not only the preambles)."""
+    line breaks, taken from the whole of each contract (not only the preambles). ``seed``
+    (the corpus, the split and the shuffle): conf/data/builtin.yaml's ``corpus_seed`` when
+    left out."""
+    if seed is None:
+        seed = int(shipped_config("data/builtin.yaml")["corpus_seed"])
     passages: list[str] = []
     for document in corpus_test_documents(9, seed):
         lines = [line for line in document.text.split("\n") if line.strip()]
