@@ -8,9 +8,10 @@ without the definition, often hundreds of windows away, and misses it; the defin
 in the document, so a rule can read it.
 
 :class:`DefinedTermAliases` finds each definition, binds it to the nearest entity before
-it whose words contain the term's words (a role such as "Borrower" or "Company" is not a
-name of the party and is never bound), and labels every other mention of the term that no
-entity covers yet.
+it whose words contain the term's words (a role that is not one of the party's words, such
+as "Borrower" for Acme Corp, is never bound; a generic word of the name, "Company" for Ford
+Motor Company, is, unless listed in ``ignore_terms``), and labels the mentions of the term
+from its definition on (the quoted term included) that no entity covers yet.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from nerkit.documents import Entity
 
 # ("Bank"), (the "Company"), (hereinafter "Ashford"), (hereinafter referred to as the
-# "Lender"), with straight or curly quotes and the spaces of tokenised text.
+# "Lender"), in straight or curly double quotes, with the spaces of tokenised text.
 DEFINITION_RE = re.compile(
     r"\(\s*(?:hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?)?(?:the\s+)?"
     r"[\"“]\s*(?P<term>[^\"”\n()]{1,60}?)\s*[\"”]",
@@ -87,18 +88,26 @@ class DefinedTermAliases:
     A definition binds to the nearest entity of ``labels`` (``None``: every label) that
     ends at most ``max_gap_chars`` characters before its opening parenthesis, after the
     previous definition, and whose words contain the term's words. A term must start
-    with a capital letter: "the loan" is not a name. Mentions match the term as written
-    or in capitals ("Bank", "BANK") on word boundaries; a mention that overlaps an
-    entity keeps that entity, and one that runs on into a word written the same way is
-    part of another name ("Ashford Hospitality Finance") and is left alone. An added
-    mention takes the defining entity's score.
+    with a capital letter ("the loan" is not a name) and not be one of ``ignore_terms``
+    (case-insensitive; e.g. ``[Company, Corporation]`` where those are left unlabelled).
+    Mentions match the term as written or in capitals ("Bank", "BANK") on word
+    boundaries, from the definition on; each names the entity of the latest definition
+    before it. A mention that overlaps an entity keeps that entity, and one that runs on
+    into a word written the same way is part of another name ("Ashford Hospitality
+    Finance") and is left alone. An added mention takes the defining entity's score.
     """
 
-    def __init__(self, labels: Sequence[str] | None = None, max_gap_chars: int = 120) -> None:
+    def __init__(
+        self,
+        labels: Sequence[str] | None = ("ORG",),
+        max_gap_chars: int = 120,
+        ignore_terms: Sequence[str] = (),
+    ) -> None:
         if max_gap_chars < 0:
             raise ValueError(f"max_gap_chars must be >= 0, not {max_gap_chars}")
         self.labels = frozenset(labels) if labels is not None else None
         self.max_gap_chars = max_gap_chars
+        self.ignore_terms = frozenset(term.casefold() for term in ignore_terms)
 
     def definitions(self, text: str, entities: Sequence[Entity]) -> list[Definition]:
         ordered = sorted(entities, key=lambda e: (e.end, e.start))
@@ -119,7 +128,7 @@ class DefinedTermAliases:
     ) -> Entity | None:
         """The nearest entity of ``ordered[:stop]`` (by end, all ending by ``before``) the
         term names; the walk stops at the gap limit, so it reads only a few entities."""
-        if not term[:1].isupper():
+        if not term[:1].isupper() or term.casefold() in self.ignore_terms:
             return None
         term_words = words(term)
         for entity in (ordered[i] for i in range(stop - 1, -1, -1)):
@@ -133,27 +142,53 @@ class DefinedTermAliases:
         return self.labels is None or entity.label in self.labels
 
     def __call__(self, text: str, entities: list[Entity]) -> list[Entity]:
-        by_form: dict[str, Entity] = {}
+        by_form: dict[str, DefinedForm] = {}
         for definition in self.definitions(text, entities):
-            for form in (definition.term, definition.term.upper()):
-                by_form.setdefault(form, definition.entity)
+            for form in {definition.term, definition.term.upper()}:
+                by_form.setdefault(form, DefinedForm()).add(definition)
         if not by_form:
             return entities
         covered = Coverage(entities)
-        added = [
-            Entity(source.label, start, end, text[start:end], source.score)
-            for (start, end), source in mentions(text, by_form)
-            if not covered.overlaps(start, end) and not inside_longer_name(text, start, end)
-        ]
+        added = []
+        for (start, end), defined in mentions(text, by_form):
+            source = defined.named_at(start)
+            if source is None or covered.overlaps(start, end):
+                continue
+            if not inside_longer_name(text, start, end):
+                added.append(Entity(source.label, start, end, text[start:end], source.score))
         return sorted([*entities, *added], key=lambda e: (e.start, e.end))
 
     def __repr__(self) -> str:
         labels = sorted(self.labels) if self.labels is not None else None
-        return f"DefinedTermAliases(labels={labels}, max_gap_chars={self.max_gap_chars})"
+        return (
+            f"DefinedTermAliases(labels={labels}, max_gap_chars={self.max_gap_chars},"
+            f" ignore_terms={sorted(self.ignore_terms)})"
+        )
 
 
-def mentions(text: str, by_form: Mapping[str, Entity]) -> list[tuple[tuple[int, int], Entity]]:
-    """Every occurrence of a form on word boundaries, with the entity it names, in one pass
+class DefinedForm:
+    """The definitions of one written form of a term, in the order of the text: a mention
+    names the entity of the latest definition at or before it (a term defined again in a
+    later exhibit names the later party from there on; a mention before any definition
+    names nothing)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.entities: list[Entity] = []
+
+    def add(self, definition: Definition) -> None:
+        self.starts.append(definition.start)
+        self.entities.append(definition.entity)
+
+    def named_at(self, position: int) -> Entity | None:
+        i = bisect.bisect_right(self.starts, position)
+        return self.entities[i - 1] if i else None
+
+
+def mentions(
+    text: str, by_form: Mapping[str, DefinedForm]
+) -> list[tuple[tuple[int, int], DefinedForm]]:
+    """Every occurrence of a form on word boundaries, with its definitions, in one pass
     over the text (the longest form first where two start at the same place)."""
     forms = sorted(by_form, key=len, reverse=True)
     pattern = r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)"

@@ -62,7 +62,7 @@ class ScoreThreshold:
 
 
 # A blank line ends whatever stood before it: two parties listed one a paragraph are two.
-PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\r]*\n")
+PARAGRAPH_BREAK_RE = re.compile(r"\n[^\S\n]*\n")
 
 
 def is_separator_only(gap: str) -> bool:
@@ -347,7 +347,10 @@ def gold_conflicts(spec: Any, docs: Sequence[Document]) -> list[Conflict]:
 
 def added_outside_gold(output: Sequence[Entity], gold: Sequence[Entity]) -> list[Entity]:
     """Entities a rule added where the annotators labelled nothing at all."""
-    return [e for e in output if not any(g.start < e.end and e.start < g.end for g in gold)]
+    from nerkit.aliases import Coverage  # aliases is a rule module; it never imports this one
+
+    labelled = Coverage(gold)
+    return [e for e in output if not labelled.overlaps(e.start, e.end)]
 
 
 def fit_to_labels(

@@ -170,3 +170,32 @@ def test_a_longer_defined_name_wins_over_a_shorter_one_at_the_same_place() -> No
     assert ("Shanghai Solutions", text.rindex("Shanghai Solutions")) in new
     assert ("Shanghai", text.rindex("Shanghai.")) in new
     assert all(t != "Shanghai" or start != text.rindex("Shanghai Solutions") for t, start in new)
+
+
+def test_mentions_before_the_definition_name_nothing() -> None:
+    text = 'ACME signs first. Acme Holdings LLC ("Acme") then Acme pays.'
+    new = added(text, [entity(text, "Acme Holdings LLC")])
+    assert [(t, start) for _, t, start, _ in new] == [
+        ("Acme", text.index('"Acme"') + 1),
+        ("Acme", text.rindex("Acme")),
+    ]
+
+
+def test_a_term_defined_again_names_the_later_party_from_there_on() -> None:
+    text = (
+        'First Bank NA ("Bank") lends; the Bank agrees.\n'
+        'EXHIBIT B. Second Bank Corp ("Bank") guarantees; the Bank pays.'
+    )
+    first, second = entity(text, "First Bank NA", score=0.6), entity(text, "Second Bank Corp")
+    new = added(text, [first, second])
+    by_start = {start: score for _, t, start, score in new}
+    assert by_start[text.index("Bank agrees")] == 0.6
+    assert by_start[text.index("Bank pays")] == 0.8
+
+
+def test_ignored_terms_and_the_default_labels() -> None:
+    text = 'Ford Motor Company ("Company") builds; the Company sells. Jane Roe ("Roe") signs.'
+    parties = [entity(text, "Ford Motor Company"), entity(text, "Jane Roe", "PER")]
+    assert {t for _, t, _, _ in added(text, parties)} == {"Company"}  # ORG only by default
+    ignoring = DefinedTermAliases(ignore_terms=["company"], labels=None)
+    assert {t for _, t, _, _ in added(text, parties, ignoring)} == {"Roe"}

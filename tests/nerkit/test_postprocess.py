@@ -326,3 +326,9 @@ def test_the_sec_agreements_leave_the_legal_suffix_outside(sec_fin: Path) -> Non
         "MergeAdjacent",
         "DefinedTermAliases",
     ]
+
+
+def test_a_line_of_only_unicode_spaces_is_a_blank_line_too() -> None:
+    text = "Acme Bank\n\xa0\nBeta LLC"
+    entities = [entity(text, "Acme Bank"), entity(text, "Beta LLC")]
+    assert texts(MergeAdjacent(max_gap_chars=3)(text, entities)) == ["Acme Bank", "Beta LLC"]
