@@ -1,9 +1,11 @@
 """What each post-processing rule of a bundle's chain adds, on a split chosen in config.
 
-    python -m bench.chain_rules --bundle outputs/quality/aliases/bundle --data sec_fin --split dev
+    python -m bench.chain_rules --bundle outputs/quality/aliases/bundle --split dev \\
+        --data sec_fin --shipped DefinedTermAliases
 
-The bundle reads the split once through the chain it records and once for each rule
-left out of it (the same engine readings; only the chain differs), as
+The bundle reads the split once through the chain it records, once for each rule left
+out of it, and once with the rules named by ``--shipped`` as conf/postprocess ships them
+today (the same engine readings; only the chain differs), as
 ``python -m evaluate`` scores it. Printed as micro F1 and F1 per type. Choose rules on
 the dev split; read the test split once, for the report.
 """
@@ -16,17 +18,26 @@ from typing import Any
 from nerkit.settings import shipped_config
 
 
+def rule_name(rule: Any) -> str:
+    if isinstance(rule, dict):
+        return str(rule.get("_target_", rule)).rsplit(".", 1)[-1]
+    return repr(rule)
+
+
 def chains_without_each_rule(rules: list[Any]) -> dict[str, list[Any]]:
     """The recorded chain, then the chain less each of its rules, by name."""
     chains = {"as recorded": rules}
     for i, rule in enumerate(rules):
-        name = (
-            str(rule.get("_target_", rule)).rsplit(".", 1)[-1]
-            if isinstance(rule, dict)
-            else repr(rule)
-        )
-        chains[f"without {name}"] = rules[:i] + rules[i + 1 :]
+        chains[f"without {rule_name(rule)}"] = rules[:i] + rules[i + 1 :]
     return chains
+
+
+def with_shipped_settings(rules: list[Any], shipped: list[Any], names: set[str]) -> list[Any]:
+    """The recorded chain with the rules named in ``names`` as conf/postprocess ships them
+    today (a bundle trained before a rule's settings changed, read as a new one would be);
+    the other rules stay as recorded (fitted to the training labels)."""
+    by_name = {rule_name(rule): rule for rule in shipped}
+    return [by_name[rule_name(r)] if rule_name(r) in names & set(by_name) else r for r in rules]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -38,11 +49,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bundle", required=True)
     parser.add_argument("--data", default="sec_fin", help="a conf/data group")
     parser.add_argument("--split", default="dev", choices=["train", "dev", "test"])
+    parser.add_argument(
+        "--shipped",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="also read with this rule (class name) as conf/postprocess ships it today",
+    )
     args = parser.parse_args(argv)
     docs = load_data(shipped_config(f"data/{args.data}.yaml"))[args.split]
     rules = list(read_bundle_meta(args.bundle).postprocess or [])
     print(f"{args.bundle} on {args.data} {args.split} ({len(docs)} documents)")
-    for name, chain in chains_without_each_rule(rules).items():
+    chains = chains_without_each_rule(rules)
+    if args.shipped:
+        shipped = shipped_config("postprocess/default.yaml")["rules"]
+        chains[f"{', '.join(args.shipped)} as shipped"] = with_shipped_settings(
+            rules, shipped, set(args.shipped)
+        )
+    for name, chain in chains.items():
         report = score_bundle(
             args.bundle, docs, rules=chain, compare_pipeline=False, baseline=False, progress=False
         )
