@@ -3,11 +3,11 @@
     python -m bench.chain_rules --bundle outputs/quality/aliases/bundle --split dev \\
         --data sec_fin --shipped DefinedTermAliases
 
-The bundle reads the split once through the chain it records, once for each rule left
-out of it, and once with the rules named by ``--shipped`` as conf/postprocess ships them
-today (the same engine readings; only the chain differs), as
-``python -m evaluate`` scores it. Printed as micro F1 and F1 per type. Choose rules on
-the dev split; read the test split once, for the report.
+The bundle is read through the chain it records, without each of its rules in turn, and
+with the rules named by ``--shipped`` as conf/postprocess ships them today. The engine
+reads the split once; each chain then finishes those readings as the output path does
+(``OutputPath.finish``), scored as ``python -m evaluate`` scores it. Printed as micro F1
+and F1 per type. Choose rules on the dev split; read the test split once, for the report.
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ def with_shipped_settings(rules: list[Any], shipped: list[Any], names: set[str])
 def main(argv: list[str] | None = None) -> None:
     from nerkit.bundle import read_bundle_meta
     from nerkit.data import load_data
-    from nerkit.scoring import score_bundle
+    from nerkit.metrics import score_documents
+    from nerkit.output import OutputPath
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bundle", required=True)
@@ -66,11 +67,16 @@ def main(argv: list[str] | None = None) -> None:
         chains[f"{', '.join(args.shipped)} as shipped"] = with_shipped_settings(
             rules, shipped, set(args.shipped)
         )
+    # The engine reads once; each chain then finishes those readings as the output path
+    # does for what users get (OutputPath.finish).
+    engine = OutputPath.from_bundle(args.bundle).predictor
+    raw = [o.raw for o in OutputPath(engine).predict([d.text for d in docs])]
     for name, chain in chains.items():
-        report = score_bundle(
-            args.bundle, docs, rules=chain, compare_pipeline=False, baseline=False, progress=False
-        )
-        scores = report["windowed"]["seqeval"]
+        path = OutputPath(engine, chain)
+        spans = [
+            [e.as_span() for e in path.finish(d.text, r)] for d, r in zip(docs, raw, strict=True)
+        ]
+        scores = score_documents(docs, spans)["seqeval"]
         per_type = "  ".join(
             f"{label} {v['f1']:.3f}" for label, v in sorted(scores["per_type"].items())
         )

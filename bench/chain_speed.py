@@ -15,6 +15,7 @@ import dataclasses
 import time
 from typing import Any
 
+from bench.chain_rules import rule_name
 from nerkit.documents import Document, Entity
 from nerkit.settings import shipped_config
 
@@ -58,9 +59,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{len(text):>10,} characters, {len(entities):>6,} entities")
         for i, spec in enumerate(rules):
             seconds = best_seconds(build_rule(spec, i), text, entities)
-            name = spec["_target_"].rsplit(".", 1)[-1]
             per_million = seconds / len(text) * 1e6
-            print(f"    {name:<24} {seconds * 1000:>9.1f} ms  ({per_million:.3f} s per M chars)")
+            timing = f"{seconds * 1000:>9.1f} ms  ({per_million:.3f} s per M chars)"
+            print(f"    {rule_name(spec):<24} {timing}")
 
 
 if __name__ == "__main__":
