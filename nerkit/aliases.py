@@ -17,12 +17,11 @@ from its definition on (the quoted term included) that no entity covers yet.
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from nerkit.documents import Entity
+from nerkit.documents import Coverage, Entity
 
 # ("Bank"), (the "Company"), (hereinafter "Ashford"), (hereinafter referred to as the
 # "Lender"), in straight or curly double quotes, with the spaces of tokenised text.
@@ -78,7 +77,6 @@ def contains_run(outer: Sequence[str], inner: Sequence[str]) -> bool:
 class Definition:
     term: str
     start: int  # of the term inside the quotes
-    end: int
     entity: Entity  # the entity the term names
 
 
@@ -120,7 +118,7 @@ class DefinedTermAliases:
             entity = self._named(term, ordered, stop, previous_end, match.start())
             previous_end = match.end()
             if entity is not None:
-                found.append(Definition(term, match.start("term"), match.end("term"), entity))
+                found.append(Definition(term, match.start("term"), entity))
         return found
 
     def _named(
@@ -193,20 +191,6 @@ def mentions(
     forms = sorted(by_form, key=len, reverse=True)
     pattern = r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)"
     return [((m.start(), m.end()), by_form[m.group()]) for m in re.finditer(pattern, text)]
-
-
-class Coverage:
-    """Whether a range overlaps any of a set of entities, in O(log n) a question."""
-
-    def __init__(self, entities: Sequence[Entity]) -> None:
-        spans = sorted((e.start, e.end) for e in entities)
-        self.starts = [start for start, _ in spans]
-        # furthest[i]: the largest end among the first i + 1 spans by start.
-        self.furthest = list(itertools.accumulate((end for _, end in spans), max))
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect.bisect_left(self.starts, end)  # spans starting before ``end``
-        return i > 0 and self.furthest[i - 1] > start
 
 
 def inside_longer_name(text: str, start: int, end: int) -> bool:

@@ -7,6 +7,7 @@ the engine reports entities with the same offsets.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -190,3 +191,17 @@ def data_fingerprint(docs: Iterable[Document]) -> str:
             h.update(f"{s.start}:{s.end}:{s.label};".encode())
         h.update(b"\x01")
     return h.hexdigest()
+
+
+class Coverage:
+    """Whether a range overlaps any of a set of entities, in O(log n) a question."""
+
+    def __init__(self, entities: Sequence[Entity]) -> None:
+        spans = sorted((e.start, e.end) for e in entities)
+        self.starts = [start for start, _ in spans]
+        # furthest[i]: the largest end among the first i + 1 spans by start.
+        self.furthest = list(itertools.accumulate((end for _, end in spans), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)  # spans starting before ``end``
+        return i > 0 and self.furthest[i - 1] > start

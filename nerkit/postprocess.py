@@ -29,7 +29,7 @@ from typing import Any
 
 from cleanco.clean import get_unique_terms, normalize_terms, strip_tail
 
-from nerkit.documents import Document, Entity
+from nerkit.documents import Coverage, Document, Entity
 
 Rule = Callable[[str, list[Entity]], list[Entity]]
 
@@ -347,8 +347,6 @@ def gold_conflicts(spec: Any, docs: Sequence[Document]) -> list[Conflict]:
 
 def added_outside_gold(output: Sequence[Entity], gold: Sequence[Entity]) -> list[Entity]:
     """Entities a rule added where the annotators labelled nothing at all."""
-    from nerkit.aliases import Coverage  # aliases is a rule module; it never imports this one
-
     labelled = Coverage(gold)
     return [e for e in output if not labelled.overlaps(e.start, e.end)]
 

@@ -149,7 +149,7 @@ def test_fitting_keeps_the_rule_where_defined_names_are_labelled() -> None:
 def test_coverage_answers_as_a_scan_of_every_span_would() -> None:
     import random
 
-    from nerkit.aliases import Coverage
+    from nerkit.documents import Coverage
 
     rng = random.Random(5)
     for _ in range(50):
