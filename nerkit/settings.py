@@ -91,6 +91,14 @@ class ComputeSettings:
 
 
 @dataclass
+class CacheSettings:
+    """conf/cache: where downloaded models are kept (evaluate, serve, serve.batch)."""
+
+    cache_dir: str = REQUIRED
+    cache_keep: int = REQUIRED  # registry versions of each model kept in cache_dir
+
+
+@dataclass
 class ModelSettings:
     name: str = REQUIRED
     max_tokens: int = REQUIRED
@@ -264,7 +272,7 @@ class TrainSettings(ComputeSettings):
 
 
 @dataclass
-class EvaluateSettings(ComputeSettings):
+class EvaluateSettings(ComputeSettings, CacheSettings):
     model_uri: str = REQUIRED
     data: DataSettings = field(default_factory=DataSettings)
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
@@ -275,6 +283,3 @@ class EvaluateSettings(ComputeSettings):
     truncate_tokens: int = REQUIRED
     compare_pipeline: bool = REQUIRED
     log_to_mlflow: bool = REQUIRED
-    # models:/ and runs:/ URIs: where they are downloaded, and registry versions kept there
-    cache_dir: str = REQUIRED
-    cache_keep: int = REQUIRED

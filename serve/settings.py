@@ -41,7 +41,14 @@ from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDic
 
 from nerkit.choices import Merge, Precision
 from nerkit.registry.store import CHAMPION
-from nerkit.settings import CONF, REQUIRED, ComputeSettings, OutputSettings, typed
+from nerkit.settings import (
+    CONF,
+    REQUIRED,
+    CacheSettings,
+    ComputeSettings,
+    OutputSettings,
+    typed,
+)
 from nerkit.settings import store_schema as store_named_schema
 from nerkit.tracking import redact_uri
 
@@ -72,14 +79,12 @@ class ModelSlotSettings:
 
 
 @dataclass
-class ServeSettings(ComputeSettings):
+class ServeSettings(ComputeSettings, CacheSettings):
     host: str = REQUIRED
     port: int = REQUIRED
     bundle: str | None = REQUIRED
     models: list[ModelSlotSettings] = REQUIRED
     merge: Merge = REQUIRED
-    cache_dir: str = REQUIRED
-    cache_keep: int = REQUIRED
     cpu_threads: int | None = REQUIRED
     max_wait_ms: float = REQUIRED
     max_queue_windows: int = REQUIRED

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nerkit.choices import Engine
-from nerkit.settings import REQUIRED, ComputeSettings, OutputSettings
+from nerkit.settings import REQUIRED, CacheSettings, ComputeSettings, OutputSettings
 from nerkit.settings import store_schema as store_named_schema
 from serve.batch.inputs import BatchError
 from serve.batch.shards import FORMATS
@@ -31,7 +31,7 @@ class RaySettings:
 
 
 @dataclass
-class BatchSettings(OutputSettings, ComputeSettings):
+class BatchSettings(OutputSettings, ComputeSettings, CacheSettings):
     """``conf/batch.yaml``; registered as ``batch_schema`` so a misspelt key fails."""
 
     input: str = REQUIRED
@@ -46,8 +46,6 @@ class BatchSettings(OutputSettings, ComputeSettings):
     enrich: bool = REQUIRED
     resume: bool = REQUIRED
     max_chars: int = REQUIRED
-    cache_dir: str = REQUIRED
-    cache_keep: int = REQUIRED
     ray: RaySettings = field(default_factory=RaySettings)
 
 
